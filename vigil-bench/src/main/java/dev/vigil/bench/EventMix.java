@@ -1,0 +1,66 @@
+package dev.vigil.bench;
+
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * Realistic agent telemetry for load: a fleet of agents making tool calls, LLM calls, decisions
+ * and outcomes in the proportions a busy agent produces, each event with a client id (as the SDK
+ * sends, so retries dedup) and the fields rules look at.
+ */
+final class EventMix {
+    private static final String[] TOOLS = {"search.web", "payments.refund", "crm.lookup", "git.diff", "fs.read", "email.send"};
+    private static final String[] MODELS = {"gpt-x", "claude-y", "llama-z"};
+
+    private final SplittableRandom random;
+    private final int agents;
+
+    EventMix(long seed, int agents) {
+        this.random = new SplittableRandom(seed);
+        this.agents = agents;
+    }
+
+    /** A JSON array of {@code size} events. */
+    String batch(int size, Instant now) {
+        StringBuilder json = new StringBuilder(size * 420).append('[');
+        String ts = now.toString();
+        for (int i = 0; i < size; i++) {
+            if (i > 0) json.append(',');
+            event(json, ts);
+        }
+        return json.append(']').toString();
+    }
+
+    private void event(StringBuilder json, String ts) {
+        int agent = random.nextInt(agents);
+        int roll = random.nextInt(100);
+        boolean error = random.nextInt(100) < 3;
+        json.append("{\"id\":\"").append(new UUID(random.nextLong(), random.nextLong()))
+                .append("\",\"ts\":\"").append(ts)
+                .append("\",\"agent\":\"agent-").append(agent)
+                .append("\",\"run\":\"run-").append(agent).append('-').append(random.nextInt(20))
+                .append("\",\"task\":\"task-").append(random.nextInt(500)).append('"');
+        if (roll < 40) {
+            json.append(",\"kind\":\"tool_call\",\"tool\":\"").append(TOOLS[random.nextInt(TOOLS.length)])
+                    .append("\",\"params\":{\"query\":\"order ").append(random.nextInt(100000))
+                    .append("\",\"limit\":").append(random.nextInt(50)).append('}')
+                    .append(",\"latency_ms\":").append(random.nextInt(2000));
+        } else if (roll < 75) {
+            json.append(",\"kind\":\"llm_call\",\"model\":\"").append(MODELS[random.nextInt(MODELS.length)])
+                    .append("\",\"temperature\":0.7,\"tokens\":{\"input\":").append(200 + random.nextInt(4000))
+                    .append(",\"output\":").append(50 + random.nextInt(800))
+                    .append("},\"cost_usd\":").append(random.nextInt(300) / 10000.0)
+                    .append(",\"latency_ms\":").append(200 + random.nextInt(3000));
+        } else if (roll < 85) {
+            json.append(",\"kind\":\"decision\",\"attrs\":{\"choice\":\"escalate\",\"confidence\":0.8}");
+        } else if (roll < 95) {
+            json.append(",\"kind\":\"outcome\",\"quality\":").append(random.nextInt(100) / 100.0);
+        } else {
+            json.append(",\"kind\":\"heartbeat\"");
+        }
+        json.append(",\"status\":\"").append(error ? "error" : "ok").append('"');
+        if (error) json.append(",\"error\":{\"type\":\"timeout\",\"message\":\"upstream timed out\"}");
+        json.append('}');
+    }
+}

@@ -1,0 +1,118 @@
+package dev.vigil.api;
+
+import dev.vigil.ingest.IngestException;
+import dev.vigil.ingest.IngestResult;
+import dev.vigil.ingest.IngestService;
+import dev.vigil.store.EventLog;
+import dev.vigil.store.EventPage;
+import dev.vigil.store.EventQuery;
+import dev.vigil.store.StorageException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code POST /v1/events} (ingest) and {@code GET /v1/events} (read the log back). */
+final class EventRoutes {
+    private static final int DEFAULT_PAGE = 100;
+    private static final int MAX_PAGE = 1000;
+
+    private final IngestService ingest;
+    private final EventLog eventLog;
+    private final long maxBodyBytes;
+
+    EventRoutes(IngestService ingest, EventLog eventLog, long maxBodyBytes) {
+        this.ingest = ingest;
+        this.eventLog = eventLog;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    void post(Context ctx) {
+        byte[] body = readBody(ctx);
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+        boolean ndjson = type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson");
+        CompletableFuture<IngestResult> result = ingest.ingest(body, ndjson, Authenticator.principal(ctx));
+        ctx.future(() -> result.handle((r, failure) -> {
+            if (failure == null) {
+                ctx.status(202).json(r);
+            } else {
+                // The commit failed: nothing of this request is stored, and the client may retry.
+                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                ctx.status(503).header("Retry-After", "1")
+                        .json(Map.of("error", cause instanceof StorageException ? cause.getMessage() : "the event log could not commit"));
+            }
+            return null;
+        }));
+    }
+
+    /** Reads at most {@code maxBodyBytes}, refusing larger bodies without buffering them. */
+    private byte[] readBody(Context ctx) {
+        long declared = ctx.contentLength();
+        if (declared > maxBodyBytes) throw tooLarge();
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (body.length > maxBodyBytes) throw tooLarge();
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "body larger than the limit of " + maxBodyBytes + " bytes (ingest.max_body_bytes); split the batch");
+    }
+
+    void list(Context ctx) {
+        int limit = DEFAULT_PAGE;
+        String limitParam = ctx.queryParam("limit");
+        if (limitParam != null) {
+            try {
+                limit = Integer.parseInt(limitParam);
+            } catch (NumberFormatException e) {
+                throw new ApiException(400, "limit: not a whole number: '" + limitParam + "'");
+            }
+            if (limit < 1 || limit > MAX_PAGE) throw new ApiException(400, "limit: must be between 1 and " + MAX_PAGE);
+        }
+        EventPage.Cursor cursor = null;
+        if (ctx.queryParam("cursor") != null) {
+            try {
+                cursor = EventPage.Cursor.decode(ctx.queryParam("cursor"));
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(400, e.getMessage());
+            }
+        }
+        EventPage page = eventLog.query(new EventQuery(
+                ctx.queryParam("agent"), ctx.queryParam("run"), ctx.queryParam("task"), ctx.queryParam("kind"),
+                instant(ctx, "since"), instant(ctx, "until"), limit, cursor));
+        // The stored bodies are JSON already: splice them in rather than parse and re-serialize.
+        StringBuilder json = new StringBuilder(page.bodies().size() * 400 + 64).append("{\"events\":[");
+        for (int i = 0; i < page.bodies().size(); i++) {
+            if (i > 0) json.append(',');
+            json.append(page.bodies().get(i));
+        }
+        json.append("],\"next_cursor\":");
+        json.append(page.nextCursor() == null ? "null" : "\"" + page.nextCursor().encode() + "\"").append('}');
+        ctx.contentType("application/json").result(json.toString());
+    }
+
+    private static Instant instant(Context ctx, String param) {
+        String value = ctx.queryParam(param);
+        if (value == null) return null;
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ApiException(400, param + ": not an ISO-8601 instant such as 2026-11-29T04:00:00Z: '" + value + "'");
+        }
+    }
+
+    static void ingestFailed(IngestException e, Context ctx) {
+        if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        ctx.status(e.status());
+        if (e.rejected().isEmpty()) ctx.json(Map.of("error", e.getMessage()));
+        else ctx.json(Map.of("error", e.getMessage(), "rejected", e.rejected()));
+    }
+}

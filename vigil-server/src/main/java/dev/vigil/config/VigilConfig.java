@@ -1,0 +1,129 @@
+package dev.vigil.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole of {@code vigil.yaml}, grouped by concern. Every section and value is optional;
+ * the compact constructors fill in the defaults documented in the README, so a missing
+ * section and an empty file mean the same thing.
+ */
+public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage, Auth auth, Metrics metrics) {
+    public VigilConfig {
+        if (server == null) server = new Server(null, null, null, null);
+        if (log == null) log = new Log(null);
+        if (ingest == null) ingest = new Ingest(null, null, null, null, null, null, null);
+        if (storage == null) storage = new Storage(null, null);
+        if (auth == null) auth = new Auth(null);
+        if (metrics == null) metrics = new Metrics(null);
+    }
+
+    public static VigilConfig defaults() {
+        return new VigilConfig(null, null, null, null, null, null);
+    }
+
+    /**
+     * @param db JDBC URL; absent means SQLite at {@code <data>/vigil.db}
+     */
+    public record Server(Integer port, String bind, Path data, String db) {
+        public Server {
+            if (port == null) port = 8080;
+            if (bind == null) bind = "127.0.0.1";
+            if (data == null) data = Path.of("vigil-data");
+        }
+
+        public String jdbcUrl() {
+            return db != null ? db : "jdbc:sqlite:" + data.resolve("vigil.db");
+        }
+    }
+
+    /** @param format {@code console} (readable lines) or {@code json} (one object per line) */
+    public record Log(String format) {
+        public Log {
+            if (format == null) format = "console";
+            if (!format.equals("console") && !format.equals("json")) {
+                throw new IllegalArgumentException("log.format must be console or json, not '" + format + "'");
+            }
+        }
+    }
+
+    /**
+     * @param maxBodyBytes   a request body larger than this is refused with 413
+     * @param maxNesting     JSON nesting deeper than this anywhere in a body is refused with 400
+     * @param maxFutureSkew  later timestamps are clamped to arrival time
+     * @param maxAge         older events are rejected
+     * @param queueEvents    events accepted but not yet committed; beyond this, 503
+     * @param agentRate      per-agent admission rate; beyond it, 429 for that agent only
+     */
+    public record Ingest(Long maxBodyBytes, Integer maxNesting, Duration maxFutureSkew, Duration maxAge,
+                         Integer queueEvents, AgentRate agentRate, Integer maxEventsPerRequest) {
+        public Ingest {
+            if (maxBodyBytes == null) maxBodyBytes = 8L * 1024 * 1024;
+            if (maxNesting == null) maxNesting = 32;
+            if (maxFutureSkew == null) maxFutureSkew = Duration.ofMinutes(5);
+            if (maxAge == null) maxAge = Duration.ofHours(24);
+            if (queueEvents == null) queueEvents = 200_000;
+            if (agentRate == null) agentRate = new AgentRate(null, null);
+            if (maxEventsPerRequest == null) maxEventsPerRequest = 10_000;
+            positive("ingest.max_body_bytes", maxBodyBytes);
+            positive("ingest.max_nesting", maxNesting);
+            positive("ingest.queue_events", queueEvents);
+            positive("ingest.max_events_per_request", maxEventsPerRequest);
+        }
+    }
+
+    /** Token bucket per agent: {@code events_per_second} sustained, bursts up to {@code burst}. */
+    public record AgentRate(Double eventsPerSecond, Integer burst) {
+        public AgentRate {
+            if (eventsPerSecond == null) eventsPerSecond = 20_000.0;
+            if (burst == null) burst = (int) Math.max(1, Math.min(Integer.MAX_VALUE, eventsPerSecond * 5));
+            positive("ingest.agent_rate.events_per_second", eventsPerSecond);
+            positive("ingest.agent_rate.burst", burst);
+        }
+    }
+
+    /** @param retention events older than this are pruned in the background; also the dedup horizon */
+    public record Storage(Duration retention, Duration pruneEvery) {
+        public Storage {
+            if (retention == null) retention = Duration.ofDays(7);
+            if (pruneEvery == null) pruneEvery = Duration.ofMinutes(5);
+            if (retention.compareTo(Duration.ofHours(24)) < 0) {
+                throw new IllegalArgumentException("storage.retention must be at least 24h: it is also how long event ids are remembered for dedup");
+            }
+        }
+    }
+
+    public record Auth(List<Key> keys) {
+        public Auth {
+            keys = keys == null ? List.of() : List.copyOf(keys);
+        }
+    }
+
+    /**
+     * An API key, stored only as the SHA-256 of the key (hex).
+     *
+     * @param agents for role {@code agent}: glob patterns of the agent ids the key may act for; empty means all
+     */
+    public record Key(String name, String role, String sha256, List<String> agents) {
+        public Key {
+            agents = agents == null ? List.of() : List.copyOf(agents);
+            if (name == null || name.isBlank()) throw new IllegalArgumentException("auth.keys: every key needs a name");
+            if (role == null) throw new IllegalArgumentException("auth.keys." + name + ".role is required: agent, operator or admin");
+            if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
+                throw new IllegalArgumentException("auth.keys." + name + ".sha256 must be 64 hex characters (the SHA-256 of the key)");
+            }
+        }
+    }
+
+    /** @param requireAuth when true, {@code /metrics} needs an operator key */
+    public record Metrics(Boolean requireAuth) {
+        public Metrics {
+            if (requireAuth == null) requireAuth = false;
+        }
+    }
+
+    private static void positive(String key, Number value) {
+        if (value.doubleValue() <= 0) throw new IllegalArgumentException(key + " must be positive, not " + value);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.vigil.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Vigil's own measurements, exposed at {@code /metrics} in the Prometheus text format. Every
+ * meter Vigil records is named here, so the list of metrics reads in one place.
+ */
+public final class VigilMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter ingested;
+    private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Timer commitLatency;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public VigilMetrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        ingested = Counter.builder("vigil.events.ingested")
+                .description("Events durably stored in the event log")
+                .register(registry);
+        commitLatency = Timer.builder("vigil.ingest.commit")
+                .description("Time to write and commit one group of events to the event log")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    public void ingested(int events) {
+        ingested.increment(events);
+    }
+
+    /** @param reason malformed, invalid, too_old, too_large, forbidden, rate_limited or overloaded */
+    public void rejected(String reason, int events) {
+        rejected.computeIfAbsent(reason, r -> Counter.builder("vigil.events.rejected")
+                .description("Events refused at ingest, by reason")
+                .tag("reason", r)
+                .register(registry)).increment(events);
+    }
+
+    public Timer commitLatency() {
+        return commitLatency;
+    }
+
+    /** Records one HTTP request under its route template, so ids in paths do not explode the series. */
+    public void httpRequest(String method, String route, int status, Duration took) {
+        Timer.builder("http.server.requests")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .register(registry)
+                .record(took);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.vigil.server;
+
+import dev.vigil.api.HttpApi;
+import dev.vigil.auth.Credentials;
+import dev.vigil.auth.KeyRing;
+import dev.vigil.auth.Role;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.event.EventLimits;
+import dev.vigil.event.EventParser;
+import dev.vigil.ingest.IngestService;
+import dev.vigil.metrics.VigilMetrics;
+import dev.vigil.store.Database;
+import dev.vigil.store.EventLog;
+import dev.vigil.store.Stores;
+import io.javalin.Javalin;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Vigil: the database, the stores, the pipeline and the HTTP API, wired by hand in
+ * the order data flows. {@link #close()} stops accepting requests, commits what was accepted,
+ * then releases the database.
+ */
+public final class VigilServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VigilServer.class);
+
+    private final Database db;
+    private final EventLog eventLog;
+    private final VigilMetrics metrics;
+    private final Javalin http;
+    private final ScheduledExecutorService background;
+
+    private VigilServer(Database db, EventLog eventLog, VigilMetrics metrics, Javalin http, ScheduledExecutorService background) {
+        this.db = db;
+        this.eventLog = eventLog;
+        this.metrics = metrics;
+        this.http = http;
+        this.background = background;
+    }
+
+    /**
+     * @param env the process environment, for the {@code VIGIL_*_KEY} variables
+     */
+    public static VigilServer start(VigilConfig config, Clock clock, Map<String, String> env) {
+        KeyRing keys = keyRing(config, env);
+        VigilMetrics metrics = new VigilMetrics();
+        Database db = Database.open(config.server().jdbcUrl());
+        EventLog eventLog = Stores.eventLog(db, config.ingest().queueEvents(), metrics.commitLatency());
+        EventParser parser = new EventParser(clock,
+                EventLimits.defaults().withTime(config.ingest().maxFutureSkew(), config.ingest().maxAge()));
+        IngestService ingest = new IngestService(clock, parser, config.ingest(), eventLog, metrics);
+
+        ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("vigil-background").daemon().factory());
+        Duration retention = config.storage().retention();
+        long every = config.storage().pruneEvery().toMillis();
+        background.scheduleWithFixedDelay(() -> prune(eventLog, clock, retention), every, every, TimeUnit.MILLISECONDS);
+
+        Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, metrics, db::reachable));
+        try {
+            http.start(config.server().bind(), config.server().port());
+        } catch (RuntimeException e) {
+            background.shutdownNow();
+            eventLog.close();
+            db.close();
+            throw e;
+        }
+        log.info("Vigil listening on http://{}:{} with {} ({})", config.server().bind(), http.port(),
+                db.dialect().name().toLowerCase(), redact(config.server().jdbcUrl()));
+        return new VigilServer(db, eventLog, metrics, http, background);
+    }
+
+    private static void prune(EventLog eventLog, Clock clock, Duration retention) {
+        try {
+            long deleted = eventLog.pruneBefore(clock.instant().minus(retention));
+            if (deleted > 0) log.info("pruned {} events older than {}", deleted, retention);
+        } catch (RuntimeException e) {
+            log.warn("pruning the event log failed; will try again", e);
+        }
+    }
+
+    /**
+     * Configured keys plus the environment's; with none at all, generated keys in
+     * {@code <data>/credentials} so a fresh server is never open.
+     */
+    static KeyRing keyRing(VigilConfig config, Map<String, String> env) {
+        KeyRing.Builder keys = KeyRing.builder().configured(config.auth().keys()).fromEnvironment(env);
+        KeyRing ring = keys.build();
+        if (!ring.isEmpty()) return ring;
+        Path data = config.server().data();
+        Map<String, String> generated = Credentials.loadOrCreate(data);
+        generated.forEach((name, key) -> {
+            Role role = KeyRing.ENV_KEYS.get(name);
+            if (role != null) keys.plain(name, role, key);
+        });
+        log.warn("No API keys configured: using the generated admin and agent keys in {} (readable by this user only)",
+                data.resolve(Credentials.FILE_NAME).toAbsolutePath());
+        return keys.build();
+    }
+
+    /** The JDBC URL without credentials, for the log. */
+    private static String redact(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public EventLog eventLog() {
+        return eventLog;
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        background.shutdownNow();
+        eventLog.close();
+        db.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.vigil.store;
+
+import dev.vigil.event.Event;
+import dev.vigil.event.EventJson;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * An event ready to be written: its indexed columns and its stored JSON. Built on the request
+ * thread so serialization runs in parallel, leaving the single writer only the inserts.
+ */
+public record EventRow(String id, String agent, String run, String task, String kind,
+                       long tsMicros, long receivedMicros, String body) {
+
+    public static EventRow of(Event e) {
+        return new EventRow(e.id(), e.agent(), e.run(), e.task(), e.kind().wire(),
+                micros(e.ts()), micros(e.receivedAt()), EventJson.toJson(e));
+    }
+
+    public static long micros(Instant t) {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    }
+}
