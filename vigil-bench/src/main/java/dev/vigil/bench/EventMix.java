@@ -2,12 +2,12 @@ package dev.vigil.bench;
 
 import java.time.Instant;
 import java.util.SplittableRandom;
-import java.util.UUID;
+import dev.vigil.event.EventIds;
 
 /**
  * Realistic agent telemetry for load: a fleet of agents making tool calls, LLM calls, decisions
- * and outcomes in the proportions a busy agent produces, each event with a client id (as the SDK
- * sends, so retries dedup) and the fields rules look at.
+ * and outcomes in the proportions a busy agent produces, each event with a client id (a UUIDv7, as the
+ * SDK sends, so retries dedup) and the fields rules look at.
  */
 final class EventMix {
     private static final String[] TOOLS = {"search.web", "payments.refund", "crm.lookup", "git.diff", "fs.read", "email.send"};
@@ -36,7 +36,7 @@ final class EventMix {
         int agent = random.nextInt(agents);
         int roll = random.nextInt(100);
         boolean error = random.nextInt(100) < 3;
-        json.append("{\"id\":\"").append(new UUID(random.nextLong(), random.nextLong()))
+        json.append("{\"id\":\"").append(EventIds.next(System.currentTimeMillis()))
                 .append("\",\"ts\":\"").append(ts)
                 .append("\",\"agent\":\"agent-").append(agent)
                 .append("\",\"run\":\"run-").append(agent).append('-').append(random.nextInt(20))

@@ -59,7 +59,7 @@ final class JdbcEventLog implements EventLog {
         this.commitTimer = commitTimer;
         this.insertSql = switch (db.dialect()) {
             case SQLITE -> "INSERT OR IGNORE INTO events (id, agent, run, task, kind, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-            case POSTGRESQL -> "INSERT INTO events (id, agent, run, task, kind, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (agent, id) DO NOTHING";
+            case POSTGRESQL -> "INSERT INTO events (id, agent, run, task, kind, ts, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, agent) DO NOTHING";
         };
         this.writer = Thread.ofPlatform().name("vigil-event-writer").start(this::writeLoop);
     }
