@@ -10,12 +10,17 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code vigil serve}: runs the server until interrupted. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the Vigil server (embedded SQLite by default).")
 final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--port", description = "HTTP port (default: 8080, or server.port in the config)")
     Integer port;
 
@@ -41,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
             cfg = effectiveConfig();
             Logging.configure(cfg.log().format());
         } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("vigil: configuration error: " + e.getMessage());
+            spec.commandLine().getErr().println("vigil: configuration error: " + e.getMessage());
             return 2;
         }
         VigilServer server = VigilServer.start(cfg, Clock.systemUTC(), System.getenv());

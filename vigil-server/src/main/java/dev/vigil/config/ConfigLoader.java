@@ -1,12 +1,17 @@
 package dev.vigil.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -19,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +42,9 @@ public final class ConfigLoader {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .addModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
             .build();
+
+    /** The offending scalar as Jackson quotes it in a type mismatch: {@code String value ("x")}, {@code Number value (5)}. */
+    private static final Pattern GIVEN_VALUE = Pattern.compile("(?:String|Number|Integer|Boolean|Floating-point) value \\([\"']?([^\"')]*)[\"']?\\)");
 
     private ConfigLoader() {}
 
@@ -58,20 +68,51 @@ public final class ConfigLoader {
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
-            throw new ConfigException(where(source, e) + "unknown key '" + path(e) + "'"
+            throw new ConfigException(where(source, yaml, e) + "unknown key '" + path(e) + "'"
                     + (known.isEmpty() ? "" : " (known keys here: " + known + ")"));
+        } catch (MismatchedInputException e) {
+            Matcher value = GIVEN_VALUE.matcher(e.getOriginalMessage());
+            String got = e instanceof InvalidFormatException f && f.getValue() != null ? ", got '" + f.getValue() + "'"
+                    : value.find() ? ", got '" + value.group(1) + "'" : "";
+            throw new ConfigException(where(source, yaml, e) + "key '" + path(e) + "': expected " + expected(e.getTargetType()) + got);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamReadException syntax) {
+                throw new ConfigException(source + ": not valid YAML: " + firstLine(syntax.getMessage()));
+            }
             String reason = e.getCause() instanceof IllegalArgumentException iae ? iae.getMessage() : e.getOriginalMessage();
             String key = path(e);
-            throw new ConfigException(where(source, e) + (key.isEmpty() ? "" : "key '" + key + "': ") + firstLine(reason));
+            throw new ConfigException(where(source, yaml, e) + (key.isEmpty() ? "" : "key '" + key + "': ") + firstLine(reason));
         } catch (IOException e) {
             throw new ConfigException(source + ": not valid YAML: " + firstLine(e.getMessage()));
         }
     }
 
-    private static String where(String source, JsonMappingException e) {
+    /**
+     * "file line N: ", with N the line of the failing key. Jackson's own location points past the
+     * value it was reading (the next line, or the end of the file), so the key is found again by
+     * walking the document to the same path.
+     */
+    private static String where(String source, String yaml, JsonMappingException e) {
+        JsonPointer target = pointer(e);
+        try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+            for (JsonToken t; (t = p.nextToken()) != null; ) {
+                if (t == JsonToken.FIELD_NAME && p.getParsingContext().pathAsPointer().equals(target)) {
+                    return source + " line " + p.currentTokenLocation().getLineNr() + ": ";
+                }
+            }
+        } catch (IOException ignored) {
+            // fall back to Jackson's location below
+        }
         JsonLocation loc = e.getLocation();
         return loc == null ? source + ": " : source + " line " + loc.getLineNr() + ": ";
+    }
+
+    private static JsonPointer pointer(JsonMappingException e) {
+        JsonPointer pointer = JsonPointer.empty();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            pointer = ref.getFieldName() != null ? pointer.appendProperty(ref.getFieldName()) : pointer.appendIndex(ref.getIndex());
+        }
+        return pointer;
     }
 
     /** The dotted YAML path of the failing key, e.g. {@code ingest.agent_rate.burst} or {@code auth.keys[1].role}. */
@@ -86,6 +127,19 @@ public final class ConfigLoader {
             }
         }
         return path.toString();
+    }
+
+    /** What a value of this type looks like in YAML, in an operator's words. */
+    private static String expected(Class<?> type) {
+        if (type == null) return "another kind of value";
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) return "a whole number";
+        if (type == Double.class || type == double.class) return "a number";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class || type == java.nio.file.Path.class) return "a string";
+        if (type == Duration.class) return "a duration such as 30s, 5m, 1h or 7d";
+        if (java.util.Collection.class.isAssignableFrom(type)) return "a list";
+        if (type.isRecord()) return "a section of keys and values";
+        return "a " + type.getSimpleName();
     }
 
     private static String firstLine(String message) {
