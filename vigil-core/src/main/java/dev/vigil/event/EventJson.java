@@ -1,6 +1,8 @@
 package dev.vigil.event;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -18,6 +20,18 @@ public final class EventJson {
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private EventJson() {}
+
+    /** The stored form as UTF-8, the encoding the event log keeps. */
+    public static byte[] toUtf8(Event e) {
+        ByteArrayBuilder out = new ByteArrayBuilder(384);
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.setCodec(MAPPER);
+            write(e, g);
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        return out.toByteArray();
+    }
 
     public static String toJson(Event e) {
         StringWriter out = new StringWriter(384);

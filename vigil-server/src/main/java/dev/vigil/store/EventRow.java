@@ -6,15 +6,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * An event ready to be written: its indexed columns and its stored JSON. Built on the request
- * thread so serialization runs in parallel, leaving the single writer only the inserts.
+ * An event ready to be written: its indexed columns and its stored JSON, already encoded as
+ * UTF-8. Built on the request thread so serialization and encoding run in parallel, leaving the
+ * single writer only the inserts.
  */
 public record EventRow(String id, String agent, String run, String task, String kind,
-                       long tsMicros, long receivedMicros, String body) {
+                       long tsMicros, long receivedMicros, byte[] body) {
 
     public static EventRow of(Event e) {
         return new EventRow(e.id(), e.agent(), e.run(), e.task(), e.kind().wire(),
-                micros(e.ts()), micros(e.receivedAt()), EventJson.toJson(e));
+                micros(e.ts()), micros(e.receivedAt()), EventJson.toUtf8(e));
     }
 
     public static long micros(Instant t) {

@@ -1,6 +1,7 @@
 package dev.vigil.store;
 
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -115,7 +116,7 @@ final class JdbcEventLog implements EventLog {
                         insert.setString(5, row.kind());
                         insert.setLong(6, row.tsMicros());
                         insert.setLong(7, row.receivedMicros());
-                        insert.setString(8, row.body());
+                        bindBody(insert, row.body());
                         insert.addBatch();
                         if (++i % 1000 == 0) copy(insert.executeBatch(), counts, i - 1000);
                     }
@@ -142,6 +143,16 @@ final class JdbcEventLog implements EventLog {
             offset += r.rows.size();
             r.done.complete(new AppendResult(stored, r.rows.size() - stored));
         }
+    }
+
+    /**
+     * SQLite takes the UTF-8 bytes as they are (a BLOB holding JSON text, read back with
+     * getString); this halves the single writer's work per row compared with binding a String.
+     * PostgreSQL's column is text, so it gets a String.
+     */
+    private void bindBody(PreparedStatement insert, byte[] body) throws SQLException {
+        if (db.dialect() == Database.Dialect.SQLITE) insert.setBytes(8, body);
+        else insert.setString(8, new String(body, StandardCharsets.UTF_8));
     }
 
     private static void copy(int[] from, int[] to, int at) {

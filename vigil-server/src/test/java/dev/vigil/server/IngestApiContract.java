@@ -55,7 +55,7 @@ abstract class IngestApiContract {
         start();
         TestVigil.Response r = vigil.postEvents("""
                 {"id":"e1","agent":"billing-bot","run":"r1","task":"t1","kind":"tool_call","tool":"payments.refund",
-                 "params":{"amount":30},"latency_ms":840,"custom":"kept"}""");
+                 "params":{"amount":30,"note":"refund für Zoë ✓ 退款"},"latency_ms":840,"custom":"kept"}""");
         assertThat(r.status()).as(r.toString()).isEqualTo(202);
         assertThat(r.json().get("accepted").intValue()).isEqualTo(1);
         assertThat(r.json().get("rejected")).isEmpty();
@@ -67,6 +67,7 @@ abstract class IngestApiContract {
         assertThat(e.get("ts").textValue()).isEqualTo("2026-11-29T04:00:00Z");
         assertThat(e.get("received_at").textValue()).isEqualTo("2026-11-29T04:00:00Z");
         assertThat(e.get("params").get("amount").intValue()).isEqualTo(30);
+        assertThat(e.get("params").get("note").textValue()).isEqualTo("refund für Zoë ✓ 退款");
         assertThat(e.get("latency_ms").intValue()).isEqualTo(840);
         assertThat(e.get("attrs").get("custom").textValue()).isEqualTo("kept");
     }
