@@ -1,0 +1,273 @@
+package dev.vigil.detect;
+
+import dev.vigil.event.Event;
+import dev.vigil.rule.EventVariables;
+import dev.vigil.rule.GroupField;
+import dev.vigil.rule.Primitive;
+import dev.vigil.rule.Rule;
+import dev.vigil.rule.RuleSet;
+import dev.vigil.time.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns events into signals by running every enabled rule over them (DESIGN §4).
+ *
+ * <p>Concurrency: not thread-safe, by design. One thread feeds it events in log order and calls
+ * {@link #advance} for timers; so the same events in the same order give the same signals.
+ *
+ * <p>Time: windows run on event time ({@code ts}). Per (rule, group) the latest event time seen
+ * is the group's watermark; an event more than {@code outOfOrder} behind it is late and left out
+ * of windows (counted via {@link Observer#late}). {@code absent} runs on processing time, the
+ * {@code now} passed in, which comes from the one injected clock.
+ *
+ * <p>State lives in a {@link StateStore}, keyed by (rule, group). Groups idle for longer than
+ * their rule's horizon plus the tolerance are evicted by {@link #advance}.
+ */
+public final class DetectionEngine {
+    /** What the engine reports about itself, for metrics. */
+    public interface Observer {
+        void late(String rule);
+
+        void groupEvicted(String rule);
+
+        Observer NONE = new Observer() {
+            public void late(String rule) {}
+
+            public void groupEvicted(String rule) {}
+        };
+    }
+
+    private final StateStore state;
+    private final Function<String, Map<String, Object>> agents;
+    private final Duration outOfOrder;
+    private final Observer observer;
+    private List<Rule> rules;
+
+    /**
+     * @param agents the CEL value of {@code agent} for an agent id
+     */
+    public DetectionEngine(RuleSet rules, StateStore state, Function<String, Map<String, Object>> agents,
+                           Duration outOfOrder, Observer observer) {
+        this.rules = rules.enabled();
+        this.state = state;
+        this.agents = agents;
+        this.outOfOrder = outOfOrder;
+        this.observer = observer;
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    /**
+     * Swaps in a new rule set. Window state is kept for rules whose definition is unchanged and
+     * dropped for rules that changed or disappeared.
+     */
+    public void replaceRules(RuleSet next) {
+        Map<String, String> kept = new HashMap<>();
+        for (Rule r : next.enabled()) kept.put(r.id(), r.definition());
+        for (Rule old : rules) {
+            if (!old.definition().equals(kept.get(old.id()))) state.dropRule(old.id());
+        }
+        rules = next.enabled();
+    }
+
+    /** Runs every rule over one event; {@code now} is processing time. */
+    public List<Signal> onEvent(Event event, Instant now) {
+        Map<String, Object> vars = EventVariables.bind(EventVariables.of(event), agents.apply(event.agent()));
+        List<Signal> signals = new ArrayList<>(0);
+        for (Rule rule : rules) {
+            boolean matched = rule.match().test(vars);
+            if (!matched && !(rule.primitive() instanceof Primitive.Rate rate && rate.of().test(vars))) continue;
+            Map<String, String> group = group(rule, event);
+            StateKey key = new StateKey(rule.id(), joined(group));
+            String reason = apply(rule, key, event, vars, matched, now);
+            if (reason != null) signals.add(new Signal(rule, group, rule.id() + ":" + key.group(), event, reason));
+        }
+        return signals;
+    }
+
+    /** Fires due timers (absence) and evicts idle state, at processing time {@code now}. */
+    public List<Signal> advance(Instant now) {
+        List<Signal> signals = new ArrayList<>(0);
+        Map<String, Rule> byId = new HashMap<>();
+        for (Rule r : rules) byId.put(r.id(), r);
+        for (StateKey key : state.dueTimers(now)) {
+            Rule rule = byId.get(key.rule());
+            if (rule == null || !(rule.primitive() instanceof Primitive.Absent absent)) continue;
+            GroupState.Absent s = (GroupState.Absent) state.get(key);
+            if (s == null || s.fired || Duration.between(s.lastSeen, now).compareTo(absent.silence()) < 0) continue;
+            s.fired = true;
+            state.put(key, s, now);
+            signals.add(new Signal(rule, group(rule, s.lastEvent), rule.id() + ":" + key.group(), s.lastEvent,
+                    "no matching event for " + Durations.format(absent.silence())));
+        }
+        for (Rule rule : rules) {
+            state.evictIdle(rule.id(), now.minus(rule.primitive().horizon()).minus(outOfOrder));
+        }
+        return signals;
+    }
+
+    private String apply(Rule rule, StateKey key, Event e, Map<String, Object> vars, boolean matched, Instant now) {
+        long t = e.ts().toEpochMilli();
+        return switch (rule.primitive()) {
+            case Primitive.PerEvent p -> "matching event";
+            case Primitive.Count c -> {
+                GroupState.Windowed s = windowed(key);
+                if (late(rule, s.window.maxTime, t)) yield null;
+                s.window.add(t, 1, true);
+                s.window.dropBefore(s.window.maxTime - c.within().toMillis() - outOfOrder.toMillis());
+                state.put(key, s, now);
+                int n = s.window.maxInSpanContaining(t, c.within().toMillis());
+                yield n >= c.atLeast() ? n + " matching events within " + Durations.format(c.within()) : null;
+            }
+            case Primitive.Rate r -> {
+                GroupState.Windowed s = windowed(key);
+                if (late(rule, s.window.maxTime, t)) yield null;
+                s.window.add(t, 1, matched);
+                long from = s.window.maxTime - r.within().toMillis();
+                s.window.dropBefore(from - outOfOrder.toMillis());
+                state.put(key, s, now);
+                int total = s.window.count(from, s.window.maxTime);
+                int hits = s.window.hits(from, s.window.maxTime);
+                yield matched && total >= r.minEvents() && hits > r.above() * total
+                        ? hits + " of " + total + " events within " + Durations.format(r.within()) + " (above " + r.above() + ")"
+                        : null;
+            }
+            case Primitive.Sum sum -> {
+                Double value = sum.value().number(vars);
+                Double limit = sum.above() != null ? sum.above() : sum.aboveBudget().number(vars);
+                if (value == null || limit == null) yield null;
+                GroupState.Windowed s = windowed(key);
+                if (late(rule, s.window.maxTime, t)) yield null;
+                s.window.add(t, value, true);
+                long from = s.window.maxTime - sum.within().toMillis();
+                s.window.dropBefore(from - outOfOrder.toMillis());
+                state.put(key, s, now);
+                double total = s.window.sum(from, s.window.maxTime);
+                yield total > limit ? "sum " + round(total) + " above " + round(limit) + " within " + Durations.format(sum.within()) : null;
+            }
+            case Primitive.Surge surge -> surge(rule, key, surge, t, vars, now);
+            case Primitive.Repeat repeat -> {
+                GroupState.Repeat s = state.get(key) instanceof GroupState.Repeat r ? r : new GroupState.Repeat();
+                if (late(rule, s.maxTime, t)) yield null;
+                s.maxTime = Math.max(s.maxTime, t);
+                StringBuilder action = new StringBuilder();
+                for (GroupField f : repeat.same()) action.append(f.name()).append('=').append(f.valueOf(e)).append('\u0000');
+                Window w = s.actions.computeIfAbsent(action.toString(), a -> new Window());
+                w.add(t, 1, true);
+                w.dropBefore(s.maxTime - repeat.within().toMillis() - outOfOrder.toMillis());
+                state.put(key, s, now);
+                int n = w.maxInSpanContaining(t, repeat.within().toMillis());
+                yield n >= repeat.atLeast() ? n + " identical actions within " + Durations.format(repeat.within()) : null;
+            }
+            case Primitive.Sequence seq -> sequence(key, seq, t, vars, now);
+            case Primitive.Absent absent -> {
+                GroupState.Absent s = state.get(key) instanceof GroupState.Absent a ? a : new GroupState.Absent();
+                s.lastSeen = now;
+                s.lastEvent = e;
+                s.fired = false;
+                state.put(key, s, now);
+                state.setTimer(key, now.plus(absent.silence()));
+                yield null;
+            }
+        };
+    }
+
+    private String surge(Rule rule, StateKey key, Primitive.Surge surge, long t, Map<String, Object> vars, Instant now) {
+        Double value = surge.value().number(vars);
+        if (value == null) return null;
+        GroupState.Surge s = state.get(key) instanceof GroupState.Surge g ? g : new GroupState.Surge();
+        if (late(rule, s.maxTime, t)) return null;
+        s.maxTime = Math.max(s.maxTime, t);
+        long size = surge.window().toMillis();
+        long w = Math.floorDiv(t, size);
+        long current = Math.floorDiv(s.maxTime, size);
+        s.firstWindow = Math.min(s.firstWindow, w);
+        double[] bucket = s.windows.computeIfAbsent(w, k -> new double[2]);
+        bucket[0] += value;
+        bucket[1] += 1;
+        s.windows.headMap(current - surge.baselineWindows()).clear();
+        state.put(key, s, now);
+        if (w != current || s.firstWindow > current - surge.baselineWindows()) return null; // no full baseline yet
+        double baselineTotal = 0;
+        int baselineCount = 0;
+        for (long b = current - surge.baselineWindows(); b < current; b++) {
+            double[] window = s.windows.get(b);
+            if (surge.aggregate() == Primitive.Aggregate.SUM) {
+                baselineTotal += window == null ? 0 : window[0];
+                baselineCount++;
+            } else if (window != null && window[1] > 0) {
+                baselineTotal += window[0] / window[1];
+                baselineCount++;
+            }
+        }
+        if (baselineCount == 0) return null;
+        double baseline = baselineTotal / baselineCount;
+        double observed = surge.aggregate() == Primitive.Aggregate.SUM ? bucket[0] : bucket[0] / bucket[1];
+        if (baseline <= 0 || baseline < surge.minBaseline() || observed <= surge.factor() * baseline) return null;
+        return (surge.aggregate() == Primitive.Aggregate.SUM ? "sum " : "mean ") + round(observed) + " in the last "
+                + Durations.format(surge.window()) + ", " + round(observed / baseline) + "x the baseline of " + round(baseline);
+    }
+
+    private String sequence(StateKey key, Primitive.Sequence seq, long t, Map<String, Object> vars, Instant now) {
+        int steps = seq.steps().size();
+        GroupState.Sequence s = state.get(key) instanceof GroupState.Sequence q ? q : new GroupState.Sequence(steps);
+        long within = seq.within().toMillis();
+        boolean touched = false;
+        // From the last step back, so one event never completes two consecutive steps.
+        for (int i = steps - 1; i >= 0; i--) {
+            if (!seq.steps().get(i).test(vars)) continue;
+            if (i == 0) {
+                s.started[0] = t;
+                touched = true;
+            } else if (s.started[i - 1] >= 0 && t >= s.started[i - 1] && t - s.started[i - 1] <= within) {
+                s.started[i] = Math.max(s.started[i], s.started[i - 1]);
+                touched = true;
+                if (i == steps - 1) {
+                    java.util.Arrays.fill(s.started, -1);
+                    state.put(key, s, now);
+                    return "all " + steps + " steps in order within " + Durations.format(seq.within());
+                }
+            }
+        }
+        if (touched) state.put(key, s, now);
+        return null;
+    }
+
+    private GroupState.Windowed windowed(StateKey key) {
+        return state.get(key) instanceof GroupState.Windowed w ? w : new GroupState.Windowed();
+    }
+
+    private boolean late(Rule rule, long watermark, long t) {
+        if (watermark == Long.MIN_VALUE || t >= watermark - outOfOrder.toMillis()) return false;
+        observer.late(rule.id());
+        return true;
+    }
+
+    private static Map<String, String> group(Rule rule, Event e) {
+        Map<String, String> group = new LinkedHashMap<>();
+        for (GroupField f : rule.groupBy()) group.put(f.name(), f.valueOf(e));
+        return group;
+    }
+
+    private static String joined(Map<String, String> group) {
+        StringBuilder s = new StringBuilder();
+        group.forEach((k, v) -> {
+            if (!s.isEmpty()) s.append(',');
+            s.append(k).append('=').append(v);
+        });
+        return s.toString();
+    }
+
+    private static String round(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.2f", v);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.vigil.incident;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.rule.Category;
+import dev.vigil.rule.Severity;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An incident (DESIGN §5): one rule firing for one group, deduplicated by fingerprint while it
+ * is not resolved. Immutable; the manager produces changed copies.
+ *
+ * @param evidence             copies of triggering events as stored: the first, then the most recent
+ * @param detectionLatencyMs   detected_at minus the first triggering event's arrival at Vigil
+ * @param eventLagMs           detected_at minus the first triggering event's own timestamp
+ * @param drill                raised by drill traffic (an event with {@code attrs.drill: true})
+ * @param dryRun               raised by a rule with {@code dry_run: true}: recorded, not acted on
+ */
+public record Incident(
+        String id,
+        String fingerprint,
+        String rule,
+        String title,
+        Severity severity,
+        Category category,
+        String agent,
+        Map<String, String> group,
+        Status status,
+        long count,
+        Instant firstSeen,
+        Instant lastSeen,
+        Instant detectedAt,
+        long detectionLatencyMs,
+        long eventLagMs,
+        Map<String, String> labels,
+        boolean drill,
+        boolean dryRun,
+        List<JsonNode> evidence,
+        List<TimelineEntry> timeline,
+        Feedback feedback) {
+
+    public enum Status {
+        OPEN, ACKNOWLEDGED, RESOLVED;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase();
+        }
+
+        @JsonCreator
+        public static Status fromWire(String name) {
+            for (Status s : values()) if (s.wire().equals(name)) return s;
+            return null;
+        }
+    }
+
+    /** One thing that happened to the incident: detected, acknowledged, resolved, feedback, actions. */
+    public record TimelineEntry(Instant at, String type, String actor, String detail) {}
+
+    /** An operator's verdict on the incident. */
+    public record Feedback(Verdict verdict, Severity severity, String note, String actor, Instant at) {}
+
+    public enum Verdict {
+        TRUE_POSITIVE, FALSE_POSITIVE;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase();
+        }
+
+        @JsonCreator
+        public static Verdict fromWire(String name) {
+            for (Verdict v : values()) if (v.wire().equals(name)) return v;
+            return null;
+        }
+    }
+
+    public boolean active() {
+        return status != Status.RESOLVED;
+    }
+
+    Incident with(Status status, long count, Instant lastSeen, List<JsonNode> evidence,
+                  List<TimelineEntry> timeline, Feedback feedback) {
+        return new Incident(id, fingerprint, rule, title, severity, category, agent, group, status, count, firstSeen,
+                lastSeen, detectedAt, detectionLatencyMs, eventLagMs, labels, drill, dryRun, evidence, timeline, feedback);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.vigil.incident;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.detect.Signal;
+import dev.vigil.event.Event;
+import dev.vigil.event.EventIds;
+import dev.vigil.event.EventJson;
+import dev.vigil.rule.Rule;
+import dev.vigil.rule.Severity;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns signals into incidents, one active incident per fingerprint, and carries out the
+ * lifecycle: {@code open → acknowledged → resolved}. A signal for a fingerprint whose incident is
+ * active raises its count, moves {@code last_seen} and adds the event to the evidence; after
+ * resolution the next signal opens a new incident.
+ *
+ * <p>Concurrency: all methods are synchronized, so the detection thread and API requests
+ * (acknowledge, resolve, feedback) never interleave on one incident.
+ */
+public final class IncidentManager {
+    /** Told about new incidents, for metrics and the response stage. */
+    public interface Listener {
+        void opened(Incident incident, Rule rule);
+
+        Listener NONE = (incident, rule) -> {};
+    }
+
+    /** Timeline entries kept per incident; the detection entry and the latest are what matter. */
+    private static final int MAX_TIMELINE = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IncidentStore store;
+    private final Clock clock;
+    private final int maxEvidence;
+    private final Listener listener;
+
+    public IncidentManager(IncidentStore store, Clock clock, int maxEvidence, Listener listener) {
+        this.store = store;
+        this.clock = clock;
+        this.maxEvidence = maxEvidence;
+        this.listener = listener;
+    }
+
+    public IncidentStore store() {
+        return store;
+    }
+
+    /** @return the new or updated incident */
+    public synchronized Incident onSignal(Signal signal) {
+        Instant now = clock.instant();
+        Event trigger = signal.trigger();
+        JsonNode evidence = evidence(trigger);
+        Optional<Incident> active = store.findActive(signal.fingerprint());
+        if (active.isPresent()) {
+            Incident i = active.get();
+            List<JsonNode> kept = new ArrayList<>(i.evidence());
+            if (kept.size() >= maxEvidence) kept.remove(Math.min(1, kept.size() - 1)); // keep the first, drop the oldest after it
+            kept.add(evidence);
+            Instant lastSeen = trigger.ts().isAfter(i.lastSeen()) ? trigger.ts() : i.lastSeen();
+            Incident updated = i.with(i.status(), i.count() + 1, lastSeen, List.copyOf(kept), i.timeline(), i.feedback());
+            store.save(updated);
+            return updated;
+        }
+        Rule rule = signal.rule();
+        Incident created = new Incident(
+                EventIds.next(now.toEpochMilli()), signal.fingerprint(), rule.id(), rule.title(), rule.severity(),
+                rule.category(), trigger.agent(), signal.group(), Incident.Status.OPEN, 1, trigger.ts(), trigger.ts(), now,
+                Duration.between(trigger.receivedAt(), now).toMillis(), Duration.between(trigger.ts(), now).toMillis(),
+                rule.labels(), isDrill(trigger), rule.dryRun(), List.of(evidence),
+                List.of(new Incident.TimelineEntry(now, "detected", "vigil", signal.reason())), null);
+        store.save(created);
+        listener.opened(created, rule);
+        return created;
+    }
+
+    public synchronized Incident acknowledge(String id, String actor, String note) {
+        Incident i = find(id);
+        if (i.status() != Incident.Status.OPEN) {
+            throw new IncidentException(IncidentException.Reason.CONFLICT, "incident " + id + " is " + i.status().wire() + ", not open");
+        }
+        return transition(i, Incident.Status.ACKNOWLEDGED, "acknowledged", actor, note);
+    }
+
+    public synchronized Incident resolve(String id, String actor, String note) {
+        Incident i = find(id);
+        if (i.status() == Incident.Status.RESOLVED) {
+            throw new IncidentException(IncidentException.Reason.CONFLICT, "incident " + id + " is already resolved");
+        }
+        return transition(i, Incident.Status.RESOLVED, "resolved", actor, note);
+    }
+
+    /** Records an operator's verdict; allowed in every state, the latest verdict wins. */
+    public synchronized Incident feedback(String id, String actor, Incident.Verdict verdict, Severity severity, String note) {
+        if (verdict == null) {
+            throw new IncidentException(IncidentException.Reason.INVALID, "verdict: must be true_positive or false_positive");
+        }
+        Incident i = find(id);
+        Instant now = clock.instant();
+        Severity right = severity == null ? i.severity() : severity;
+        Incident.Feedback feedback = new Incident.Feedback(verdict, right, note, actor, now);
+        String detail = verdict.wire() + ", right severity " + right.wire() + (note == null || note.isBlank() ? "" : ": " + note);
+        Incident updated = i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
+                append(i.timeline(), new Incident.TimelineEntry(now, "feedback", actor, detail)), feedback);
+        store.save(updated);
+        return updated;
+    }
+
+    /** Adds an entry to the timeline (actions of the response stage use this). */
+    public synchronized Incident record(String id, String type, String actor, String detail) {
+        Incident i = find(id);
+        Incident updated = i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
+                append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, detail)), i.feedback());
+        store.save(updated);
+        return updated;
+    }
+
+    private Incident transition(Incident i, Incident.Status to, String type, String actor, String note) {
+        Incident updated = i.with(to, i.count(), i.lastSeen(), i.evidence(),
+                append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, note)), i.feedback());
+        store.save(updated);
+        return updated;
+    }
+
+    private Incident find(String id) {
+        return store.get(id).orElseThrow(() -> new IncidentException(IncidentException.Reason.NOT_FOUND, "no incident " + id));
+    }
+
+    private static List<Incident.TimelineEntry> append(List<Incident.TimelineEntry> timeline, Incident.TimelineEntry entry) {
+        List<Incident.TimelineEntry> next = new ArrayList<>(timeline);
+        if (next.size() >= MAX_TIMELINE) next.remove(1);
+        next.add(entry);
+        return List.copyOf(next);
+    }
+
+    private static JsonNode evidence(Event e) {
+        try {
+            return JSON.readTree(EventJson.toJson(e));
+        } catch (Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static boolean isDrill(Event e) {
+        return e.attrs() != null && e.attrs().path("drill").asBoolean(false);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.vigil.incident;
+
+import dev.vigil.rule.Severity;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where incidents are kept: the server's database, or memory for replay. */
+public interface IncidentStore {
+    /** The open or acknowledged incident with this fingerprint, if any. */
+    Optional<Incident> findActive(String fingerprint);
+
+    Optional<Incident> get(String id);
+
+    /** Inserts a new incident or replaces the stored one with the same id. */
+    void save(Incident incident);
+
+    /** Incidents matching the query, newest first by detection time. */
+    Page list(Query query);
+
+    /**
+     * Filters; null does not filter.
+     *
+     * @param since  detected at or after
+     * @param cursor from the previous page's {@link Page#nextCursor()}
+     */
+    record Query(Incident.Status status, Severity severity, String agent, String rule, Instant since, int limit, String cursor) {}
+
+    record Page(List<Incident> incidents, String nextCursor) {}
+}
