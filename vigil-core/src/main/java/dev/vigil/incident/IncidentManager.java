@@ -12,14 +12,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns signals into incidents, one active incident per fingerprint, and carries out the
  * lifecycle: {@code open → acknowledged → resolved}. A signal for a fingerprint whose incident is
  * active raises its count, moves {@code last_seen} and adds the event to the evidence; after
  * resolution the next signal opens a new incident.
+ *
+ * <p>Writes: a new incident is saved at once. Repeats of an active incident change only the
+ * copy in {@link #active} and mark it dirty; {@link #flush} saves the dirty ones, and the
+ * detection loop calls it after each batch of events, so a flood of repeats costs one write per
+ * batch instead of one per event. Every lifecycle call flushes first.
  *
  * <p>Concurrency: all methods are synchronized, so the detection thread and API requests
  * (acknowledge, resolve, feedback) never interleave on one incident.
@@ -34,12 +43,23 @@ public final class IncidentManager {
 
     /** Timeline entries kept per incident; the detection entry and the latest are what matter. */
     private static final int MAX_TIMELINE = 500;
+    /** Active incidents cached by fingerprint; beyond this the least recently signalled are saved and dropped. */
+    private static final int MAX_CACHED = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IncidentStore store;
     private final Clock clock;
     private final int maxEvidence;
     private final Listener listener;
+    private final Set<String> dirty = new HashSet<>();
+    private final Map<String, Incident> active = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Incident> eldest) {
+            if (size() <= MAX_CACHED) return false;
+            if (dirty.remove(eldest.getKey())) store.save(eldest.getValue());
+            return true;
+        }
+    };
 
     public IncidentManager(IncidentStore store, Clock clock, int maxEvidence, Listener listener) {
         this.store = store;
@@ -57,15 +77,17 @@ public final class IncidentManager {
         Instant now = clock.instant();
         Event trigger = signal.trigger();
         JsonNode evidence = evidence(trigger);
-        Optional<Incident> active = store.findActive(signal.fingerprint());
-        if (active.isPresent()) {
-            Incident i = active.get();
+        Incident cached = active.get(signal.fingerprint());
+        Optional<Incident> current = cached != null ? Optional.of(cached) : store.findActive(signal.fingerprint());
+        if (current.isPresent()) {
+            Incident i = current.get();
             List<JsonNode> kept = new ArrayList<>(i.evidence());
             if (kept.size() >= maxEvidence) kept.remove(Math.min(1, kept.size() - 1)); // keep the first, drop the oldest after it
             kept.add(evidence);
             Instant lastSeen = trigger.ts().isAfter(i.lastSeen()) ? trigger.ts() : i.lastSeen();
             Incident updated = i.with(i.status(), i.count() + 1, lastSeen, List.copyOf(kept), i.timeline(), i.feedback());
-            store.save(updated);
+            active.put(updated.fingerprint(), updated);
+            dirty.add(updated.fingerprint());
             return updated;
         }
         Rule rule = signal.rule();
@@ -76,8 +98,15 @@ public final class IncidentManager {
                 rule.labels(), isDrill(trigger), rule.dryRun(), List.of(evidence),
                 List.of(new Incident.TimelineEntry(now, "detected", "vigil", signal.reason())), null);
         store.save(created);
+        active.put(created.fingerprint(), created);
         listener.opened(created, rule);
         return created;
+    }
+
+    /** Saves the repeats recorded since the last flush. */
+    public synchronized void flush() {
+        for (String fingerprint : dirty) store.save(active.get(fingerprint));
+        dirty.clear();
     }
 
     public synchronized Incident acknowledge(String id, String actor, String note) {
@@ -106,29 +135,32 @@ public final class IncidentManager {
         Severity right = severity == null ? i.severity() : severity;
         Incident.Feedback feedback = new Incident.Feedback(verdict, right, note, actor, now);
         String detail = verdict.wire() + ", right severity " + right.wire() + (note == null || note.isBlank() ? "" : ": " + note);
-        Incident updated = i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
-                append(i.timeline(), new Incident.TimelineEntry(now, "feedback", actor, detail)), feedback);
-        store.save(updated);
-        return updated;
+        return save(i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
+                append(i.timeline(), new Incident.TimelineEntry(now, "feedback", actor, detail)), feedback));
     }
 
     /** Adds an entry to the timeline (actions of the response stage use this). */
     public synchronized Incident record(String id, String type, String actor, String detail) {
         Incident i = find(id);
-        Incident updated = i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
-                append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, detail)), i.feedback());
-        store.save(updated);
-        return updated;
+        return save(i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
+                append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, detail)), i.feedback()));
     }
 
     private Incident transition(Incident i, Incident.Status to, String type, String actor, String note) {
-        Incident updated = i.with(to, i.count(), i.lastSeen(), i.evidence(),
-                append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, note)), i.feedback());
+        return save(i.with(to, i.count(), i.lastSeen(), i.evidence(),
+                append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, note)), i.feedback()));
+    }
+
+    /** Saves a lifecycle change and keeps the cache in step: resolved incidents leave it. */
+    private Incident save(Incident updated) {
         store.save(updated);
+        if (updated.active()) active.replace(updated.fingerprint(), updated);
+        else active.remove(updated.fingerprint());
         return updated;
     }
 
     private Incident find(String id) {
+        flush();
         return store.get(id).orElseThrow(() -> new IncidentException(IncidentException.Reason.NOT_FOUND, "no incident " + id));
     }
 

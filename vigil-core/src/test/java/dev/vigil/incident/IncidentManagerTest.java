@@ -69,6 +69,8 @@ class IncidentManagerTest {
     void repeatsUpdateTheOpenIncidentWithBoundedEvidence() {
         Incident first = send("a", ",\"id\":\"e1\"");
         for (int n = 2; n <= 5; n++) send("a", ",\"id\":\"e" + n + "\"");
+        assertThat(store.get(first.id()).orElseThrow().count()).isEqualTo(1); // repeats are written on flush
+        incidents.flush();
         Incident now = store.get(first.id()).orElseThrow();
         assertThat(now.count()).isEqualTo(5);
         assertThat(now.evidence()).extracting(e -> e.get("id").textValue()).containsExactly("e1", "e4", "e5");

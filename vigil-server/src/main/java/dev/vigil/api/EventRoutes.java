@@ -11,16 +11,11 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code POST /v1/events} (ingest) and {@code GET /v1/events} (read the log back). */
 final class EventRoutes {
-    private static final int DEFAULT_PAGE = 100;
-    private static final int MAX_PAGE = 1000;
-
     private final IngestService ingest;
     private final EventLog eventLog;
     private final long maxBodyBytes;
@@ -67,16 +62,7 @@ final class EventRoutes {
     }
 
     void list(Context ctx) {
-        int limit = DEFAULT_PAGE;
-        String limitParam = ctx.queryParam("limit");
-        if (limitParam != null) {
-            try {
-                limit = Integer.parseInt(limitParam);
-            } catch (NumberFormatException e) {
-                throw new ApiException(400, "limit: not a whole number: '" + limitParam + "'");
-            }
-            if (limit < 1 || limit > MAX_PAGE) throw new ApiException(400, "limit: must be between 1 and " + MAX_PAGE);
-        }
+        int limit = Params.limit(ctx);
         EventPage.Cursor cursor = null;
         if (ctx.queryParam("cursor") != null) {
             try {
@@ -87,7 +73,7 @@ final class EventRoutes {
         }
         EventPage page = eventLog.query(new EventQuery(
                 ctx.queryParam("agent"), ctx.queryParam("run"), ctx.queryParam("task"), ctx.queryParam("kind"),
-                instant(ctx, "since"), instant(ctx, "until"), limit, cursor));
+                Params.instant(ctx, "since"), Params.instant(ctx, "until"), limit, cursor));
         // The stored bodies are JSON already: splice them in rather than parse and re-serialize.
         StringBuilder json = new StringBuilder(page.bodies().size() * 400 + 64).append("{\"events\":[");
         for (int i = 0; i < page.bodies().size(); i++) {
@@ -97,16 +83,6 @@ final class EventRoutes {
         json.append("],\"next_cursor\":");
         json.append(page.nextCursor() == null ? "null" : "\"" + page.nextCursor().encode() + "\"").append('}');
         ctx.contentType("application/json").result(json.toString());
-    }
-
-    private static Instant instant(Context ctx, String param) {
-        String value = ctx.queryParam(param);
-        if (value == null) return null;
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new ApiException(400, param + ": not an ISO-8601 instant such as 2026-11-29T04:00:00Z: '" + value + "'");
-        }
     }
 
     static void ingestFailed(IngestException e, Context ctx) {

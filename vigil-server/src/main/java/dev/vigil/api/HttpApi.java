@@ -1,15 +1,14 @@
 package dev.vigil.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.vigil.auth.KeyRing;
 import dev.vigil.auth.Role;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.ingest.IngestException;
+import dev.vigil.incident.IncidentException;
+import dev.vigil.incident.IncidentManager;
 import dev.vigil.ingest.IngestService;
+import dev.vigil.json.Json;
+import dev.vigil.pipeline.RuleService;
 import dev.vigil.metrics.VigilMetrics;
 import dev.vigil.store.EventLog;
 import dev.vigil.store.StorageException;
@@ -26,21 +25,17 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
-    public static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .build();
-
     private HttpApi() {}
 
     /** What the routes need; built once by the server. */
     public record Parts(VigilConfig config, KeyRing keys, IngestService ingest, EventLog eventLog,
-                        VigilMetrics metrics, BooleanSupplier ready) {}
+                        IncidentManager incidents, RuleService rules, VigilMetrics metrics, BooleanSupplier ready) {}
 
     public static Javalin create(Parts p) {
         Authenticator auth = new Authenticator(p.keys());
         EventRoutes events = new EventRoutes(p.ingest(), p.eventLog(), p.config().ingest().maxBodyBytes());
+        IncidentRoutes incidents = new IncidentRoutes(p.incidents());
+        RuleRoutes rules = new RuleRoutes(p.rules());
         RouteRole[] metricsRoles = p.config().metrics().requireAuth() ? new RouteRole[] {Role.OPERATOR} : new RouteRole[0];
 
         return Javalin.create(cfg -> {
@@ -48,7 +43,7 @@ public final class HttpApi {
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = p.config().ingest().maxBodyBytes();
-            cfg.jsonMapper(new JavalinJackson(JSON, false));
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.jetty.host = p.config().server().bind();
             cfg.requestLogger.http((ctx, ms) -> p.metrics().httpRequest(ctx.method().name(),
                     ctx.endpoints().matchedHttpEndpoint() == null ? "unmatched" : ctx.endpoints().matchedHttpEndpoint().path,
@@ -67,8 +62,19 @@ public final class HttpApi {
             cfg.routes.post("/v1/events", events::post, Role.AGENT);
             cfg.routes.get("/v1/events", events::list, Role.OPERATOR);
 
+            cfg.routes.get("/v1/incidents", incidents::list, Role.OPERATOR);
+            cfg.routes.get("/v1/incidents/{id}", incidents::get, Role.OPERATOR);
+            cfg.routes.post("/v1/incidents/{id}/ack", incidents::acknowledge, Role.OPERATOR);
+            cfg.routes.post("/v1/incidents/{id}/resolve", incidents::resolve, Role.OPERATOR);
+            cfg.routes.post("/v1/incidents/{id}/feedback", incidents::feedback, Role.OPERATOR);
+
+            cfg.routes.get("/v1/rules", rules::list, Role.OPERATOR);
+            cfg.routes.post("/v1/rules/validate", rules::validate, Role.ADMIN);
+            cfg.routes.post("/v1/rules/reload", rules::reload, Role.ADMIN);
+
             cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
             cfg.routes.exception(IngestException.class, EventRoutes::ingestFailed);
+            cfg.routes.exception(IncidentException.class, IncidentRoutes::failed);
             cfg.routes.exception(StorageException.class, (e, ctx) -> {
                 log.error("storage failure on {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(503).header("Retry-After", "1").json(Map.of("error", e.getMessage()));

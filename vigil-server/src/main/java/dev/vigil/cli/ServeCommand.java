@@ -49,7 +49,13 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("vigil: configuration error: " + e.getMessage());
             return 2;
         }
-        VigilServer server = VigilServer.start(cfg, Clock.systemUTC(), System.getenv());
+        VigilServer server;
+        try {
+            server = VigilServer.start(cfg, Clock.systemUTC(), System.getenv());
+        } catch (VigilServer.InvalidRulesException e) {
+            spec.commandLine().getErr().println("vigil: " + e.getMessage());
+            return 2;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -70,6 +76,6 @@ final class ServeCommand implements Callable<Integer> {
                 data != null ? data : s.data(),
                 db != null ? db : s.db());
         VigilConfig.Log logCfg = logFormat != null ? new VigilConfig.Log(logFormat) : loaded.log();
-        return new VigilConfig(server, logCfg, loaded.ingest(), loaded.storage(), loaded.auth(), loaded.metrics());
+        return loaded.withServer(server).withLog(logCfg);
     }
 }

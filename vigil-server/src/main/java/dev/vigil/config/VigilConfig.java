@@ -3,14 +3,19 @@ package dev.vigil.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole of {@code vigil.yaml}, grouped by concern. Every section and value is optional;
  * the compact constructors fill in the defaults documented in the README, so a missing
  * section and an empty file mean the same thing.
  */
-public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage, Auth auth, Metrics metrics) {
+public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage, Auth auth, Metrics metrics,
+                          List<Path> rules, List<Agent> agents, Detection detection) {
     public VigilConfig {
+        rules = rules == null ? List.of() : List.copyOf(rules);
+        agents = agents == null ? List.of() : List.copyOf(agents);
+        if (detection == null) detection = new Detection(null, null, null, null, null);
         if (server == null) server = new Server(null, null, null, null);
         if (log == null) log = new Log(null);
         if (ingest == null) ingest = new Ingest(null, null, null, null, null, null, null);
@@ -20,7 +25,52 @@ public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage
     }
 
     public static VigilConfig defaults() {
-        return new VigilConfig(null, null, null, null, null, null);
+        return new VigilConfig(null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The same configuration with another server section (command-line flags, tests). */
+    public VigilConfig withServer(Server server) {
+        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection);
+    }
+
+    public VigilConfig withLog(Log log) {
+        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection);
+    }
+
+    /**
+     * An agent's registry entry, visible to rules as {@code agent}.
+     *
+     * @param allowedTools absent: every tool is allowed
+     * @param budgetUsdPerDay absent: no budget
+     */
+    public record Agent(String id, String owner, List<String> allowedTools, Double budgetUsdPerDay, Map<String, String> labels) {
+        public Agent {
+            if (id == null || id.isBlank()) throw new IllegalArgumentException("agents: every agent needs an id");
+            if (allowedTools != null) allowedTools = List.copyOf(allowedTools);
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+            if (budgetUsdPerDay != null) positive("agents." + id + ".budget_usd_per_day", budgetUsdPerDay);
+        }
+    }
+
+    /**
+     * @param outOfOrder       how far behind a group's latest event an event may arrive and still count
+     * @param maxGroupsPerRule groups of one rule held at once; the least recently used go first
+     * @param maxEvidence      events kept as evidence per incident
+     * @param queueEvents      committed events waiting for detection; when full, commits wait (backpressure)
+     * @param watchRules       reload when a rule file changes
+     */
+    public record Detection(Duration outOfOrder, Integer maxGroupsPerRule, Integer maxEvidence, Integer queueEvents,
+                            Boolean watchRules) {
+        public Detection {
+            if (outOfOrder == null) outOfOrder = Duration.ofMinutes(1);
+            if (maxGroupsPerRule == null) maxGroupsPerRule = 100_000;
+            if (maxEvidence == null) maxEvidence = 20;
+            if (queueEvents == null) queueEvents = 100_000;
+            if (watchRules == null) watchRules = true;
+            positive("detection.max_groups_per_rule", maxGroupsPerRule);
+            positive("detection.max_evidence", maxEvidence);
+            positive("detection.queue_events", queueEvents);
+        }
     }
 
     /**

@@ -55,6 +55,35 @@ public final class VigilMetrics implements AutoCloseable {
                 .register(registry)).increment(events);
     }
 
+    /** A new incident: counted by severity and rule; its detection latency observed by severity. */
+    public void incidentOpened(String severity, String rule, Duration detectionLatency) {
+        Counter.builder("vigil.incidents")
+                .description("Incidents opened, by severity and rule")
+                .tag("severity", severity).tag("rule", rule)
+                .register(registry).increment();
+        Timer.builder("vigil.detection.latency")
+                .description("From a triggering event's arrival to its incident's detection")
+                .tag("severity", severity)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry).record(detectionLatency);
+    }
+
+    /** A rule's group state was evicted because the rule reached its group cap. */
+    public void groupEvicted(String rule) {
+        Counter.builder("vigil.detect.groups.evicted")
+                .description("Groups evicted because a rule reached detection.max_groups_per_rule")
+                .tag("rule", rule).register(registry).increment();
+    }
+
+    /** An event arrived later than the out-of-order tolerance and was left out of a rule's windows. */
+    public void lateEvent(String rule) {
+        Counter.builder("vigil.detect.late.events")
+                .description("Events left out of windows for arriving later than detection.out_of_order")
+                .tag("rule", rule).register(registry).increment();
+    }
+
     public Timer commitLatency() {
         return commitLatency;
     }

@@ -5,6 +5,16 @@ import dev.vigil.auth.Credentials;
 import dev.vigil.auth.KeyRing;
 import dev.vigil.auth.Role;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.detect.DetectionEngine;
+import dev.vigil.detect.InMemoryStateStore;
+import dev.vigil.incident.IncidentManager;
+import dev.vigil.pipeline.DetectionLoop;
+import dev.vigil.pipeline.RuleService;
+import dev.vigil.pipeline.RuleWatcher;
+import dev.vigil.rule.AgentProfile;
+import dev.vigil.rule.AgentRegistry;
+import dev.vigil.rule.RuleError;
+import dev.vigil.rule.RuleSet;
 import dev.vigil.event.EventLimits;
 import dev.vigil.event.EventParser;
 import dev.vigil.ingest.IngestService;
@@ -13,9 +23,11 @@ import dev.vigil.store.Database;
 import dev.vigil.store.EventLog;
 import dev.vigil.store.Stores;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,13 +45,22 @@ public final class VigilServer implements AutoCloseable {
 
     private final Database db;
     private final EventLog eventLog;
+    private final DetectionLoop detection;
+    private final IncidentManager incidents;
+    private final RuleService rules;
+    private final RuleWatcher watcher;
     private final VigilMetrics metrics;
     private final Javalin http;
     private final ScheduledExecutorService background;
 
-    private VigilServer(Database db, EventLog eventLog, VigilMetrics metrics, Javalin http, ScheduledExecutorService background) {
+    private VigilServer(Database db, EventLog eventLog, DetectionLoop detection, IncidentManager incidents, RuleService rules,
+                        RuleWatcher watcher, VigilMetrics metrics, Javalin http, ScheduledExecutorService background) {
         this.db = db;
         this.eventLog = eventLog;
+        this.detection = detection;
+        this.incidents = incidents;
+        this.rules = rules;
+        this.watcher = watcher;
         this.metrics = metrics;
         this.http = http;
         this.background = background;
@@ -49,10 +70,30 @@ public final class VigilServer implements AutoCloseable {
      * @param env the process environment, for the {@code VIGIL_*_KEY} variables
      */
     public static VigilServer start(VigilConfig config, Clock clock, Map<String, String> env) {
+        RuleSet.Loaded loaded = RuleSet.load(config.rules());
+        if (!loaded.ok()) throw new InvalidRulesException(loaded.errors());
         KeyRing keys = keyRing(config, env);
         VigilMetrics metrics = new VigilMetrics();
         Database db = Database.open(config.server().jdbcUrl());
-        EventLog eventLog = Stores.eventLog(db, config.ingest().queueEvents(), metrics.commitLatency());
+
+        VigilConfig.Detection d = config.detection();
+        DetectionEngine engine = new DetectionEngine(loaded.rules(),
+                new InMemoryStateStore(d.maxGroupsPerRule(), metrics::groupEvicted),
+                agentRegistry(config), d.outOfOrder(), new DetectionEngine.Observer() {
+                    public void late(String rule) {
+                        metrics.lateEvent(rule);
+                    }
+
+                    public void groupEvicted(String rule) {
+                        metrics.groupEvicted(rule);
+                    }
+                });
+        IncidentManager incidents = new IncidentManager(Stores.incidents(db), clock, d.maxEvidence(),
+                (incident, rule) -> metrics.incidentOpened(incident.severity().wire(), incident.rule(),
+                        Duration.ofMillis(Math.max(0, incident.detectionLatencyMs()))));
+        DetectionLoop detection = new DetectionLoop(engine, incidents, clock, d.queueEvents());
+        RuleService rules = new RuleService(config.rules(), loaded.rules(), engine, detection, clock);
+        EventLog eventLog = Stores.eventLog(db, config.ingest().queueEvents(), metrics.commitLatency(), detection::submit);
         EventParser parser = new EventParser(clock,
                 EventLimits.defaults().withTime(config.ingest().maxFutureSkew(), config.ingest().maxAge()));
         IngestService ingest = new IngestService(clock, parser, config.ingest(), eventLog, metrics);
@@ -63,18 +104,35 @@ public final class VigilServer implements AutoCloseable {
         long every = config.storage().pruneEvery().toMillis();
         background.scheduleWithFixedDelay(() -> prune(eventLog, clock, retention), every, every, TimeUnit.MILLISECONDS);
 
-        Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, metrics, db::reachable));
+        Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, metrics, db::reachable));
+        RuleWatcher watcher = null;
         try {
+            if (d.watchRules()) watcher = RuleWatcher.start(rules);
             http.start(config.server().bind(), config.server().port());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+            if (watcher != null) watcher.close();
             background.shutdownNow();
             eventLog.close();
+            detection.close();
             db.close();
-            throw e;
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
-        log.info("Vigil listening on http://{}:{} with {} ({})", config.server().bind(), http.port(),
-                db.dialect().name().toLowerCase(), redact(config.server().jdbcUrl()));
-        return new VigilServer(db, eventLog, metrics, http, background);
+        log.info("Vigil listening on http://{}:{} with {} ({}), {} rules", config.server().bind(), http.port(),
+                db.dialect().name().toLowerCase(), redact(config.server().jdbcUrl()), loaded.rules().enabled().size());
+        return new VigilServer(db, eventLog, detection, incidents, rules, watcher, metrics, http, background);
+    }
+
+    static AgentRegistry agentRegistry(VigilConfig config) {
+        return new AgentRegistry(config.agents().stream()
+                .map(a -> new AgentProfile(a.id(), a.owner(), a.allowedTools(), a.budgetUsdPerDay(), a.labels()))
+                .toList());
+    }
+
+    /** The rule files are invalid; the server does not start. The message lists every error. */
+    public static final class InvalidRulesException extends RuntimeException {
+        public InvalidRulesException(List<RuleError> errors) {
+            super("invalid rules:\n  " + String.join("\n  ", errors.stream().map(RuleError::toString).toList()));
+        }
     }
 
     private static void prune(EventLog eventLog, Clock clock, Duration retention) {
@@ -118,11 +176,22 @@ public final class VigilServer implements AutoCloseable {
         return eventLog;
     }
 
+    public IncidentManager incidents() {
+        return incidents;
+    }
+
+    public RuleService rules() {
+        return rules;
+    }
+
+    /** Stops in the order data flows: no new requests, commit what was accepted, detect on it, then the database. */
     @Override
     public void close() {
         http.stop();
+        if (watcher != null) watcher.close();
         background.shutdownNow();
         eventLog.close();
+        detection.close();
         db.close();
         metrics.close();
     }

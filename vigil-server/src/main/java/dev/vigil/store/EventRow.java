@@ -10,12 +10,10 @@ import java.time.temporal.ChronoUnit;
  * UTF-8. Built on the request thread so serialization and encoding run in parallel, leaving the
  * single writer only the inserts.
  */
-public record EventRow(String id, String agent, String run, String task, String kind,
-                       long tsMicros, long receivedMicros, byte[] body) {
+public record EventRow(Event event, long tsMicros, long receivedMicros, byte[] body) {
 
     public static EventRow of(Event e) {
-        return new EventRow(e.id(), e.agent(), e.run(), e.task(), e.kind().wire(),
-                micros(e.ts()), micros(e.receivedAt()), EventJson.toUtf8(e));
+        return new EventRow(e, micros(e.ts()), micros(e.receivedAt()), EventJson.toUtf8(e));
     }
 
     public static long micros(Instant t) {

@@ -1,5 +1,6 @@
 package dev.vigil.store;
 
+import dev.vigil.event.Event;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +52,13 @@ final class JdbcEventLog implements EventLog {
     private final int capacityRows;
     private final BlockingQueue<Request> pending = new LinkedBlockingQueue<>();
     private final Timer commitTimer;
+    private final Consumer<List<Event>> onCommitted;
     private final Thread writer;
     private volatile boolean closing;
 
-    JdbcEventLog(Database db, int capacityRows, Timer commitTimer) {
+    JdbcEventLog(Database db, int capacityRows, Timer commitTimer, Consumer<List<Event>> onCommitted) {
         this.db = db;
+        this.onCommitted = onCommitted;
         this.capacityRows = capacityRows;
         this.capacity = new Semaphore(capacityRows);
         this.commitTimer = commitTimer;
@@ -109,11 +113,12 @@ final class JdbcEventLog implements EventLog {
                 int i = 0;
                 for (Request r : batch) {
                     for (EventRow row : r.rows) {
-                        insert.setString(1, row.id());
-                        insert.setString(2, row.agent());
-                        insert.setString(3, row.run());
-                        insert.setString(4, row.task());
-                        insert.setString(5, row.kind());
+                        Event e = row.event();
+                        insert.setString(1, e.id());
+                        insert.setString(2, e.agent());
+                        insert.setString(3, e.run());
+                        insert.setString(4, e.task());
+                        insert.setString(5, e.kind().wire());
                         insert.setLong(6, row.tsMicros());
                         insert.setLong(7, row.receivedMicros());
                         bindBody(insert, row.body());
@@ -136,13 +141,21 @@ final class JdbcEventLog implements EventLog {
         }
         commitTimer.record(Duration.ofNanos(System.nanoTime() - start));
         capacity.release(rows);
+        List<Event> committed = new ArrayList<>(rows);
         int offset = 0;
         for (Request r : batch) {
             int stored = 0;
-            for (int j = 0; j < r.rows.size(); j++) if (counts[offset + j] != 0) stored++;
+            for (int j = 0; j < r.rows.size(); j++) {
+                if (counts[offset + j] != 0) {
+                    stored++;
+                    committed.add(r.rows.get(j).event());
+                }
+            }
             offset += r.rows.size();
             r.done.complete(new AppendResult(stored, r.rows.size() - stored));
         }
+        // After the acknowledgements: detection never delays a 202, only the next commit.
+        if (!committed.isEmpty()) onCommitted.accept(committed);
     }
 
     /**

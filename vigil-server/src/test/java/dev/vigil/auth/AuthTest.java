@@ -119,7 +119,7 @@ class AuthTest {
         logs.start();
         root.addAppender(logs);
         try {
-            VigilConfig config = new VigilConfig(new VigilConfig.Server(0, "127.0.0.1", data, null), null, null, null, null, null);
+            VigilConfig config = VigilConfig.defaults().withServer(new VigilConfig.Server(0, "127.0.0.1", data, null));
             vigil = TestVigil.startWithEnv(config, Map.of());
             Path file = data.resolve("credentials");
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));

@@ -41,8 +41,7 @@ public final class TestVigil implements AutoCloseable {
      */
     public static TestVigil start(Path data, String jdbcUrl, String yaml) {
         VigilConfig parsed = ConfigLoader.parse("test.yaml", yaml);
-        VigilConfig config = new VigilConfig(new VigilConfig.Server(0, "127.0.0.1", data, jdbcUrl),
-                parsed.log(), parsed.ingest(), parsed.storage(), parsed.auth(), parsed.metrics());
+        VigilConfig config = parsed.withServer(new VigilConfig.Server(0, "127.0.0.1", data, jdbcUrl));
         return new TestVigil(config, Map.of("VIGIL_ADMIN_KEY", ADMIN, "VIGIL_OPERATOR_KEY", OPERATOR, "VIGIL_AGENT_KEY", AGENT));
     }
 

@@ -1,0 +1,93 @@
+package dev.vigil.api;
+
+import dev.vigil.pipeline.RuleService;
+import dev.vigil.rule.Primitive;
+import dev.vigil.rule.Rule;
+import dev.vigil.rule.RuleError;
+import dev.vigil.rule.GroupField;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /v1/rules}: the active rules, validation of a posted file, and reload. */
+final class RuleRoutes {
+    private final RuleService rules;
+
+    RuleRoutes(RuleService rules) {
+        this.rules = rules;
+    }
+
+    void list(Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("rules", rules.rules().stream().map(RuleRoutes::describe).toList());
+        body.put("last_reload", reload(rules.lastReload()));
+        ctx.json(body);
+    }
+
+    void validate(Context ctx) {
+        List<RuleError> errors = RuleService.validate("posted", ctx.body());
+        ctx.status(errors.isEmpty() ? 200 : 400).json(Map.of("valid", errors.isEmpty(), "errors", errors.stream().map(RuleRoutes::error).toList()));
+    }
+
+    void reload(Context ctx) {
+        RuleService.ReloadResult r = rules.reload();
+        ctx.status(r.applied() ? 200 : 400).json(reload(r));
+    }
+
+    private static Map<String, Object> reload(RuleService.ReloadResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("applied", r.applied());
+        m.put("at", r.at());
+        m.put("rules", r.rules());
+        m.put("errors", r.errors().stream().map(RuleRoutes::error).toList());
+        return m;
+    }
+
+    private static Map<String, Object> error(RuleError e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", e.file());
+        m.put("rule", e.rule());
+        m.put("field", e.field());
+        m.put("message", e.message());
+        m.put("text", e.toString());
+        return m;
+    }
+
+    static Map<String, Object> describe(Rule r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("title", r.title());
+        m.put("description", r.description());
+        m.put("severity", r.severity());
+        m.put("category", r.category());
+        m.put("match", r.match().text());
+        m.put("group_by", r.groupBy().stream().map(GroupField::name).toList());
+        m.put("primitive", primitive(r.primitive()));
+        m.put("enabled", r.enabled());
+        m.put("dry_run", r.dryRun());
+        m.put("labels", r.labels());
+        m.put("example", r.example());
+        m.put("runbook", r.runbook());
+        m.put("source", r.source());
+        return m;
+    }
+
+    /** The primitive as its YAML name plus a readable summary. */
+    static String primitive(Primitive p) {
+        return switch (p) {
+            case Primitive.PerEvent e -> "every matching event";
+            case Primitive.Count c -> "count: at least " + c.atLeast() + " within " + dev.vigil.time.Durations.format(c.within());
+            case Primitive.Rate r -> "rate: above " + r.above() + " of (" + r.of().text() + ") within "
+                    + dev.vigil.time.Durations.format(r.within()) + ", at least " + r.minEvents() + " events";
+            case Primitive.Sum s -> "sum: " + s.value().text() + " above " + (s.above() != null ? s.above() : s.aboveBudget().text())
+                    + " within " + dev.vigil.time.Durations.format(s.within());
+            case Primitive.Surge s -> "surge: " + s.aggregate().name().toLowerCase() + " of " + s.value().text() + " per "
+                    + dev.vigil.time.Durations.format(s.window()) + " above " + s.factor() + "x the mean of " + s.baselineWindows() + " windows";
+            case Primitive.Repeat r -> "repeat: " + r.atLeast() + " identical " + r.same().stream().map(GroupField::name).toList()
+                    + " within " + dev.vigil.time.Durations.format(r.within());
+            case Primitive.Sequence q -> "sequence: " + q.steps().size() + " steps within " + dev.vigil.time.Durations.format(q.within());
+            case Primitive.Absent a -> "absent: silent for " + dev.vigil.time.Durations.format(a.silence());
+        };
+    }
+}
