@@ -40,6 +40,7 @@ public final class TestVigil implements AutoCloseable {
      * @param jdbcUrl null for SQLite in {@code data}
      */
     public static TestVigil start(Path data, String jdbcUrl, String yaml) {
+        java.util.Objects.requireNonNull(data, "data directory"); // never fall back to ./vigil-data in tests
         VigilConfig parsed = ConfigLoader.parse("test.yaml", yaml);
         VigilConfig config = parsed.withServer(new VigilConfig.Server(0, "127.0.0.1", data, jdbcUrl));
         return new TestVigil(config, Map.of("VIGIL_ADMIN_KEY", ADMIN, "VIGIL_OPERATOR_KEY", OPERATOR, "VIGIL_AGENT_KEY", AGENT));
@@ -80,6 +81,21 @@ public final class TestVigil implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Incidents matching a query string such as {@code ?rule=tool-loop}, newest first. */
+    public java.util.List<JsonNode> incidents(String query) {
+        Response r = get("/v1/incidents" + query, OPERATOR);
+        if (r.status() != 200) throw new AssertionError(r.toString());
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        r.json().get("incidents").forEach(out::add);
+        return out;
+    }
+
+    /** Posts events (JSON array text) and insists they were all accepted. */
+    public void accept(String events) {
+        Response r = postEvents(events);
+        if (r.status() != 202 || !r.json().get("rejected").isEmpty()) throw new AssertionError(r.toString());
     }
 
     public record Response(int status, String body, HttpHeaders headers) {
