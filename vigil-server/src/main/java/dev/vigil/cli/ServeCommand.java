@@ -1,10 +1,8 @@
 package dev.vigil.cli;
 
 import dev.vigil.config.ConfigException;
-import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.server.VigilServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -66,9 +64,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     VigilConfig effectiveConfig() {
-        Path file = config;
-        if (file == null && Files.exists(Path.of("vigil.yaml"))) file = Path.of("vigil.yaml");
-        VigilConfig loaded = file == null ? VigilConfig.defaults() : ConfigLoader.load(file);
+        VigilConfig loaded = Configs.load(config);
         VigilConfig.Server s = loaded.server();
         VigilConfig.Server server = new VigilConfig.Server(
                 port != null ? port : s.port(),

@@ -122,7 +122,8 @@ public final class VigilServer implements AutoCloseable {
         return new VigilServer(db, eventLog, detection, incidents, rules, watcher, metrics, http, background);
     }
 
-    static AgentRegistry agentRegistry(VigilConfig config) {
+    /** The agents of the configuration, as rules see them. */
+    public static AgentRegistry agentRegistry(VigilConfig config) {
         return new AgentRegistry(config.agents().stream()
                 .map(a -> new AgentProfile(a.id(), a.owner(), a.allowedTools(), a.budgetUsdPerDay(), a.labels()))
                 .toList());
