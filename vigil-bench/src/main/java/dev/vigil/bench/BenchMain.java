@@ -19,7 +19,8 @@ public final class BenchMain implements Runnable {
 
     @Command(name = "jmh", description = "Run the JMH benchmarks; arguments go to JMH (e.g. a benchmark regex, -f 1 -wi 3 -i 5).")
     static final class Jmh implements Runnable {
-        @CommandLine.Parameters(arity = "0..*")
+        /** Everything after {@code jmh}, options included, belongs to JMH. */
+        @CommandLine.Unmatched
         String[] args = new String[0];
 
         @Override

@@ -84,8 +84,12 @@ public final class DetectionEngine {
         Map<String, Object> vars = EventVariables.bind(EventVariables.of(event), agents.apply(event.agent()));
         List<Signal> signals = new ArrayList<>(0);
         for (Rule rule : rules) {
-            boolean matched = rule.match().test(vars);
-            if (!matched && !(rule.primitive() instanceof Primitive.Rate rate && rate.of().test(vars))) continue;
+            Primitive.Rate rate = rule.primitive() instanceof Primitive.Rate r ? r : null;
+            boolean candidate = rule.match().mayMatch(event.kind());
+            boolean inDenominator = rate != null && rate.of().mayMatch(event.kind());
+            if (!candidate && !inDenominator) continue; // the kind rules it out: no evaluation needed
+            boolean matched = candidate && rule.match().test(vars);
+            if (!matched && !(inDenominator && rate.of().test(vars))) continue;
             Map<String, String> group = group(rule, event);
             StateKey key = new StateKey(rule.id(), joined(group));
             String reason = apply(rule, key, event, vars, matched, now);
@@ -103,8 +107,13 @@ public final class DetectionEngine {
             Rule rule = byId.get(key.rule());
             if (rule == null || !(rule.primitive() instanceof Primitive.Absent absent)) continue;
             GroupState.Absent s = (GroupState.Absent) state.get(key);
-            if (s == null || s.fired || Duration.between(s.lastSeen, now).compareTo(absent.silence()) < 0) continue;
-            s.fired = true;
+            if (s == null) continue;
+            Instant silentAt = s.lastSeen.plus(absent.silence());
+            if (now.isBefore(silentAt)) {
+                state.setTimer(key, silentAt); // seen since the timer was set: wait for the new deadline
+                continue;
+            }
+            s.armed = false;
             state.put(key, s, now);
             signals.add(new Signal(rule, group(rule, s.lastEvent), rule.id() + ":" + key.group(), s.lastEvent,
                     "no matching event for " + Durations.format(absent.silence())));
@@ -173,9 +182,13 @@ public final class DetectionEngine {
                 GroupState.Absent s = state.get(key) instanceof GroupState.Absent a ? a : new GroupState.Absent();
                 s.lastSeen = now;
                 s.lastEvent = e;
-                s.fired = false;
                 state.put(key, s, now);
-                state.setTimer(key, now.plus(absent.silence()));
+                // One timer per silence, not one per event: a timer that finds the group was seen
+                // since moves itself to the new deadline (see advance).
+                if (!s.armed) {
+                    state.setTimer(key, now.plus(absent.silence()));
+                    s.armed = true;
+                }
                 yield null;
             }
         };

@@ -44,10 +44,13 @@ final class GroupState {
         }
     }
 
-    /** absent: when the group was last seen (processing time), its last event, and whether it fired since. */
+    /**
+     * absent: when the group was last seen (processing time), its last event, and whether a timer
+     * is set for it; after the rule fires, no timer is set until the group is seen again.
+     */
     static final class Absent {
         java.time.Instant lastSeen;
         Event lastEvent;
-        boolean fired;
+        boolean armed;
     }
 }

@@ -11,7 +11,18 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
+import com.google.re2j.Pattern;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
+import dev.cel.runtime.CelStandardFunctions;
+import dev.vigil.event.Kind;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.stream.Collectors;
@@ -34,9 +45,25 @@ final class Cel {
             .addVar("event", DYN_MAP)
             .addVar("agent", DYN_MAP)
             .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+    /**
+     * The standard runtime, except that {@code matches} caches compiled patterns: cel-java compiles
+     * the regex on every call, which made a rule using {@code matches} cost more than all the
+     * other rules together.
+     */
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(OPTIONS)
+            .setStandardEnvironmentEnabled(false)
+            .setStandardFunctions(CelStandardFunctions.newBuilder()
+                    .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES).build())
+            .addFunctionBindings(
+                    CelFunctionBinding.from("matches", String.class, String.class, Cel::matches),
+                    CelFunctionBinding.from("matches_string", String.class, String.class, Cel::matches))
+            .build();
+    /** Patterns are almost always rule constants; the bound only guards against patterns built from event data. */
+    private static final int MAX_CACHED_PATTERNS = 1024;
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
-    /** What an expression must produce where it is used. */
+    /** What an expression must produce where it is used; null accepts any type. */
     enum Result { BOOL, NUMBER }
 
     private Cel() {}
@@ -56,7 +83,7 @@ final class Cel {
             throw new IllegalArgumentException(e.getMessage());
         }
         CelType type = ast.getResultType();
-        boolean fits = type.equals(SimpleType.DYN) || switch (expected) {
+        boolean fits = expected == null || type.equals(SimpleType.DYN) || switch (expected) {
             case BOOL -> type.equals(SimpleType.BOOL);
             case NUMBER -> type.equals(SimpleType.INT) || type.equals(SimpleType.DOUBLE) || type.equals(SimpleType.UINT);
         };
@@ -65,10 +92,83 @@ final class Cel {
                     + ", but '" + text + "' is " + type.name());
         }
         try {
-            return new Expression(text, RUNTIME.createProgram(ast));
+            return new Expression(text, RUNTIME.createProgram(ast), FastPath.compile(ast.getExpr()), kinds(ast.getExpr()));
         } catch (CelEvaluationException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
+    }
+
+    static boolean matches(String text, String regex) {
+        Pattern p = PATTERNS.get(regex);
+        if (p == null) {
+            p = Pattern.compile(regex);
+            if (PATTERNS.size() < MAX_CACHED_PATTERNS) PATTERNS.put(regex, p);
+        }
+        return p.matcher(text).find();
+    }
+
+    /**
+     * The event kinds an expression can possibly be true for, read off its top-level structure:
+     * {@code event.kind == "x"}, {@code event.kind in [...]}, combined through {@code &&} and
+     * {@code ||}. Null means any kind. The engine skips rules whose kinds exclude the event's,
+     * without evaluating them.
+     */
+    static Set<Kind> kinds(CelExpr e) {
+        if (e.getKind() != CelExpr.ExprKind.Kind.CALL) return null;
+        String fn = e.call().function();
+        List<CelExpr> args = e.call().args();
+        switch (fn) {
+            case "_&&_" -> {
+                Set<Kind> a = kinds(args.get(0));
+                Set<Kind> b = kinds(args.get(1));
+                if (a == null) return b;
+                if (b == null) return a;
+                EnumSet<Kind> both = EnumSet.noneOf(Kind.class);
+                both.addAll(a);
+                both.retainAll(b);
+                return both;
+            }
+            case "_||_" -> {
+                Set<Kind> a = kinds(args.get(0));
+                Set<Kind> b = kinds(args.get(1));
+                if (a == null || b == null) return null;
+                EnumSet<Kind> either = EnumSet.noneOf(Kind.class);
+                either.addAll(a);
+                either.addAll(b);
+                return either;
+            }
+            case "_==_" -> {
+                String literal = isEventKind(args.get(0)) ? string(args.get(1)) : isEventKind(args.get(1)) ? string(args.get(0)) : null;
+                if (literal == null) return null;
+                Kind k = Kind.fromWire(literal);
+                return k == null ? EnumSet.noneOf(Kind.class) : EnumSet.of(k);
+            }
+            case "@in" -> {
+                if (!isEventKind(args.get(0)) || args.get(1).getKind() != CelExpr.ExprKind.Kind.LIST) return null;
+                EnumSet<Kind> listed = EnumSet.noneOf(Kind.class);
+                for (CelExpr element : args.get(1).list().elements()) {
+                    String literal = string(element);
+                    if (literal == null) return null;
+                    Kind k = Kind.fromWire(literal);
+                    if (k != null) listed.add(k);
+                }
+                return listed;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static boolean isEventKind(CelExpr e) {
+        return e.getKind() == CelExpr.ExprKind.Kind.SELECT && e.select().field().equals("kind")
+                && e.select().operand().getKind() == CelExpr.ExprKind.Kind.IDENT
+                && e.select().operand().ident().name().equals("event");
+    }
+
+    private static String string(CelExpr e) {
+        return e.getKind() == CelExpr.ExprKind.Kind.CONSTANT && e.constant().getKind() == CelConstant.Kind.STRING_VALUE
+                ? e.constant().stringValue() : null;
     }
 
     private static String describe(CelIssue issue) {

@@ -1,11 +1,15 @@
 package dev.vigil.rule;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cel.common.values.NullValue;
 import dev.vigil.event.Event;
+import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The CEL value of {@code event}: the wire fields by their wire names. Strings that the event
@@ -13,37 +17,25 @@ import java.util.Map;
  * {@code params} and {@code attrs} are empty maps and {@code flags} an empty list, so rules read
  * them directly. Optional numbers ({@code temperature}, {@code cost_usd}, {@code latency_ms},
  * {@code quality}) are present only when sent: rules test them with {@code has(event.quality)}.
- * Built once per event and shared by every rule.
+ *
+ * <p>A lazy view: a field is computed when a rule reads it, and {@code params} and {@code attrs}
+ * are converted from JSON at most once per event, so an event that no rule inspects deeply costs
+ * almost nothing. Integers are {@code Long} and other numbers {@code Double}, as CEL expects.
  */
-public final class EventVariables {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class EventVariables extends AbstractMap<String, Object> {
+    private static final List<String> ALWAYS = List.of("id", "ts", "agent", "run", "task", "kind", "status", "tool",
+            "model", "params", "attrs", "tokens", "error", "flags", "directive");
 
-    private EventVariables() {}
+    private final Event e;
+    private Map<String, Object> params;
+    private Map<String, Object> attrs;
+
+    private EventVariables(Event e) {
+        this.e = e;
+    }
 
     public static Map<String, Object> of(Event e) {
-        Map<String, Object> m = new HashMap<>(32);
-        m.put("id", e.id());
-        m.put("ts", e.ts().toString());
-        m.put("agent", e.agent());
-        m.put("run", orEmpty(e.run()));
-        m.put("task", orEmpty(e.task()));
-        m.put("kind", e.kind().wire());
-        m.put("status", e.status() == null ? "" : e.status().wire());
-        m.put("tool", orEmpty(e.tool()));
-        m.put("model", orEmpty(e.model()));
-        m.put("params", e.params() == null ? Map.of() : toMap(e.params()));
-        m.put("attrs", e.attrs() == null ? Map.of() : toMap(e.attrs()));
-        m.put("tokens", e.tokens() == null ? Map.of("input", 0L, "output", 0L)
-                : Map.of("input", e.tokens().input(), "output", e.tokens().output()));
-        put(m, "temperature", e.temperature());
-        put(m, "cost_usd", e.costUsd());
-        put(m, "latency_ms", e.latencyMs());
-        put(m, "quality", e.quality());
-        m.put("error", e.error() == null ? Map.of("type", "", "message", "")
-                : Map.of("type", orEmpty(e.error().type()), "message", orEmpty(e.error().message())));
-        m.put("flags", e.flags() == null ? List.of() : e.flags());
-        m.put("directive", orEmpty(e.directive()));
-        return m;
+        return new EventVariables(e);
     }
 
     /** The variables of one evaluation: {@code event} and {@code agent}. */
@@ -51,30 +43,71 @@ public final class EventVariables {
         return Map.of("event", event, "agent", agent);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> toMap(JsonNode node) {
-        // CEL wants Long for integers and Double for the rest, which is what Jackson's
-        // natural mapping gives once small ints are widened.
-        return (Map<String, Object>) widen(JSON.convertValue(node, Map.class));
+    @Override
+    public Object get(Object key) {
+        if (!(key instanceof String name)) return null;
+        return switch (name) {
+            case "id" -> e.id();
+            case "ts" -> e.ts().toString();
+            case "agent" -> e.agent();
+            case "run" -> orEmpty(e.run());
+            case "task" -> orEmpty(e.task());
+            case "kind" -> e.kind().wire();
+            case "status" -> e.status() == null ? "" : e.status().wire();
+            case "tool" -> orEmpty(e.tool());
+            case "model" -> orEmpty(e.model());
+            case "params" -> params != null ? params : (params = object(e.params()));
+            case "attrs" -> attrs != null ? attrs : (attrs = object(e.attrs()));
+            case "tokens" -> e.tokens() == null ? Map.of("input", 0L, "output", 0L)
+                    : Map.of("input", e.tokens().input(), "output", e.tokens().output());
+            case "temperature" -> e.temperature();
+            case "cost_usd" -> e.costUsd();
+            case "latency_ms" -> e.latencyMs();
+            case "quality" -> e.quality();
+            case "error" -> e.error() == null ? Map.of("type", "", "message", "")
+                    : Map.of("type", orEmpty(e.error().type()), "message", orEmpty(e.error().message()));
+            case "flags" -> e.flags() == null ? List.of() : e.flags();
+            case "directive" -> orEmpty(e.directive());
+            default -> null;
+        };
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object widen(Object value) {
-        if (value instanceof Integer i) return i.longValue();
-        if (value instanceof Float f) return f.doubleValue();
-        if (value instanceof java.math.BigInteger b) return b.doubleValue();
-        if (value instanceof java.math.BigDecimal b) return b.doubleValue();
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new HashMap<>();
-            ((Map<String, Object>) map).forEach((k, v) -> out.put(k, widen(v)));
-            return out;
+    @Override
+    public boolean containsKey(Object key) {
+        return get(key) != null;
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (String name : ALWAYS) all.put(name, get(name));
+        for (String name : List.of("temperature", "cost_usd", "latency_ms", "quality")) {
+            Object v = get(name);
+            if (v != null) all.put(name, v);
         }
-        if (value instanceof List<?> list) return list.stream().map(EventVariables::widen).toList();
-        return value;
+        return all.entrySet();
     }
 
-    private static void put(Map<String, Object> m, String key, Double value) {
-        if (value != null) m.put(key, value);
+    private static Map<String, Object> object(JsonNode node) {
+        if (node == null) return Map.of();
+        Map<String, Object> out = new HashMap<>();
+        node.properties().forEach(f -> out.put(f.getKey(), value(f.getValue())));
+        return out;
+    }
+
+    private static Object value(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case OBJECT -> object(node);
+            case ARRAY -> {
+                List<Object> list = new ArrayList<>(node.size());
+                for (JsonNode element : node) list.add(value(element));
+                yield list;
+            }
+            case STRING -> node.textValue();
+            case BOOLEAN -> node.booleanValue();
+            case NUMBER -> node.isIntegralNumber() && node.canConvertToLong() ? (Object) node.longValue() : (Object) node.doubleValue();
+            default -> NullValue.NULL_VALUE; // JSON null is CEL's null: the key is present
+        };
     }
 
     private static String orEmpty(String s) {

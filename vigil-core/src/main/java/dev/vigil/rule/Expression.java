@@ -2,7 +2,12 @@ package dev.vigil.rule;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.vigil.event.Kind;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A CEL expression compiled once, when its rule is loaded; evaluated per event over the
@@ -11,14 +16,24 @@ import java.util.Map;
 public final class Expression {
     private final String text;
     private final CelRuntime.Program program;
+    private final FastPath.Node fast;
+    private final Set<Kind> kinds;
 
-    Expression(String text, CelRuntime.Program program) {
+    /** @param fast the direct evaluator, or null to run on cel-java */
+    Expression(String text, CelRuntime.Program program, FastPath.Node fast, Set<Kind> kinds) {
         this.text = text;
         this.program = program;
+        this.fast = fast;
+        this.kinds = kinds == null ? null : Collections.unmodifiableSet(kinds.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(kinds));
     }
 
     public String text() {
         return text;
+    }
+
+    /** True when the expression may hold for an event of this kind; false means it certainly does not. */
+    public boolean mayMatch(Kind kind) {
+        return kinds == null || kinds.contains(kind);
     }
 
     /**
@@ -26,25 +41,56 @@ public final class Expression {
      *         the event does not have; callers treat that as "does not match"
      */
     public Object eval(Map<String, Object> variables) throws CelEvaluationException {
-        return program.eval(variables);
+        return program.eval(name -> Optional.ofNullable(variables.get(name)));
+    }
+
+    /** Whether this expression runs on the direct evaluator rather than on cel-java. */
+    public boolean fast() {
+        return fast != null;
+    }
+
+    /** What {@link #viaCel} and {@link #viaFastPath} return for an evaluation error. */
+    static final Object ERROR = new Object() {
+        @Override
+        public String toString() {
+            return "<error>";
+        }
+    };
+
+    /** cel-java's result, for comparing the two evaluators. */
+    Object viaCel(Map<String, Object> variables) {
+        try {
+            return eval(variables);
+        } catch (CelEvaluationException e) {
+            return ERROR;
+        }
+    }
+
+    Object viaFastPath(Map<String, Object> variables) {
+        try {
+            return fast.eval(variables);
+        } catch (FastPath.CelError e) {
+            return ERROR;
+        }
+    }
+
+    /** The value, or null when evaluation fails. */
+    private Object value(Map<String, Object> variables) {
+        try {
+            return fast != null ? fast.eval(variables) : eval(variables);
+        } catch (FastPath.CelError | CelEvaluationException e) {
+            return null;
+        }
     }
 
     /** True only when the expression evaluates to {@code true}; an error is not a match. */
     public boolean test(Map<String, Object> variables) {
-        try {
-            return Boolean.TRUE.equals(program.eval(variables));
-        } catch (CelEvaluationException e) {
-            return false;
-        }
+        return Boolean.TRUE.equals(value(variables));
     }
 
     /** The numeric value, or null when it fails or is not a number. */
     public Double number(Map<String, Object> variables) {
-        try {
-            return program.eval(variables) instanceof Number n ? n.doubleValue() : null;
-        } catch (CelEvaluationException e) {
-            return null;
-        }
+        return value(variables) instanceof Number n ? n.doubleValue() : null;
     }
 
     @Override
