@@ -81,7 +81,7 @@ public final class DetectionEngine {
 
     /** Runs every rule over one event; {@code now} is processing time. */
     public List<Signal> onEvent(Event event, Instant now) {
-        Map<String, Object> vars = EventVariables.bind(EventVariables.of(event), agents.apply(event.agent()));
+        Map<String, Object> vars = EventVariables.bind(event, agents);
         List<Signal> signals = new ArrayList<>(0);
         for (Rule rule : rules) {
             Primitive.Rate rate = rule.primitive() instanceof Primitive.Rate r ? r : null;
@@ -90,10 +90,9 @@ public final class DetectionEngine {
             if (!candidate && !inDenominator) continue; // the kind rules it out: no evaluation needed
             boolean matched = candidate && rule.match().test(vars);
             if (!matched && !(inDenominator && rate.of().test(vars))) continue;
-            Map<String, String> group = group(rule, event);
-            StateKey key = new StateKey(rule.id(), joined(group));
+            StateKey key = new StateKey(rule.id(), groupKey(rule, event));
             String reason = apply(rule, key, event, vars, matched, now);
-            if (reason != null) signals.add(new Signal(rule, group, rule.id() + ":" + key.group(), event, reason));
+            if (reason != null) signals.add(new Signal(rule, group(rule, event), rule.id() + ":" + key.group(), event, reason));
         }
         return signals;
     }
@@ -197,23 +196,21 @@ public final class DetectionEngine {
     private String surge(Rule rule, StateKey key, Primitive.Surge surge, long t, Map<String, Object> vars, Instant now) {
         Double value = surge.value().number(vars);
         if (value == null) return null;
-        GroupState.Surge s = state.get(key) instanceof GroupState.Surge g ? g : new GroupState.Surge();
+        GroupState.Surge s = state.get(key) instanceof GroupState.Surge g ? g : new GroupState.Surge(surge.baselineWindows());
         if (late(rule, s.maxTime, t)) return null;
         s.maxTime = Math.max(s.maxTime, t);
         long size = surge.window().toMillis();
         long w = Math.floorDiv(t, size);
         long current = Math.floorDiv(s.maxTime, size);
         s.firstWindow = Math.min(s.firstWindow, w);
-        double[] bucket = s.windows.computeIfAbsent(w, k -> new double[2]);
-        bucket[0] += value;
-        bucket[1] += 1;
-        s.windows.headMap(current - surge.baselineWindows()).clear();
+        s.add(w, value);
         state.put(key, s, now);
         if (w != current || s.firstWindow > current - surge.baselineWindows()) return null; // no full baseline yet
+        double[] bucket = s.window(current);
         double baselineTotal = 0;
         int baselineCount = 0;
         for (long b = current - surge.baselineWindows(); b < current; b++) {
-            double[] window = s.windows.get(b);
+            double[] window = s.window(b);
             if (surge.aggregate() == Primitive.Aggregate.SUM) {
                 baselineTotal += window == null ? 0 : window[0];
                 baselineCount++;
@@ -271,12 +268,15 @@ public final class DetectionEngine {
         return group;
     }
 
-    private static String joined(Map<String, String> group) {
-        StringBuilder s = new StringBuilder();
-        group.forEach((k, v) -> {
+    /** The group's values as {@code agent=billing-bot,task=refund-4471}: the state key and the fingerprint's tail. */
+    private static String groupKey(Rule rule, Event e) {
+        List<GroupField> fields = rule.groupBy();
+        if (fields.size() == 1) return fields.get(0).name() + '=' + fields.get(0).valueOf(e);
+        StringBuilder s = new StringBuilder(64);
+        for (GroupField f : fields) {
             if (!s.isEmpty()) s.append(',');
-            s.append(k).append('=').append(v);
-        });
+            s.append(f.name()).append('=').append(f.valueOf(e));
+        }
         return s.toString();
     }
 

@@ -3,7 +3,6 @@ package dev.vigil.detect;
 import dev.vigil.event.Event;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The state one rule keeps for one group, one class per primitive. Mutable; owned by the engine's thread. */
 final class GroupState {
@@ -14,11 +13,42 @@ final class GroupState {
         final Window window = new Window();
     }
 
-    /** surge: per tumbling window (by index), the sum and number of values; the first window the group was seen in. */
+    /**
+     * surge: the sum and number of values of the latest {@code baseline + 1} tumbling windows, in a
+     * ring indexed by window number modulo its size; the first window the group was seen in.
+     */
     static final class Surge {
-        final TreeMap<Long, double[]> windows = new TreeMap<>();
+        final long[] index;
+        final double[] sum;
+        final long[] count;
         long firstWindow = Long.MAX_VALUE;
         long maxTime = Long.MIN_VALUE;
+
+        Surge(int baselineWindows) {
+            index = new long[baselineWindows + 1];
+            sum = new double[baselineWindows + 1];
+            count = new long[baselineWindows + 1];
+            java.util.Arrays.fill(index, Long.MIN_VALUE);
+        }
+
+        /** Adds a value to window {@code w}, reusing the slot of a window that has left the ring. */
+        void add(long w, double value) {
+            int slot = (int) Math.floorMod(w, (long) index.length);
+            if (index[slot] != w) {
+                if (index[slot] > w) return; // an older window than the ring holds: already outside the baseline
+                index[slot] = w;
+                sum[slot] = 0;
+                count[slot] = 0;
+            }
+            sum[slot] += value;
+            count[slot]++;
+        }
+
+        /** Sum and count of window {@code w}, or null when the group had no value in it. */
+        double[] window(long w) {
+            int slot = (int) Math.floorMod(w, (long) index.length);
+            return index[slot] == w ? new double[] {sum[slot], count[slot]} : null;
+        }
     }
 
     /** repeat: a window per distinct action, least recently used first, at most {@link #MAX_ACTIONS}. */

@@ -32,6 +32,12 @@ public final class InMemoryStateStore implements StateStore {
     private final Consumer<String> onCapEviction;
     private final Map<String, LinkedHashMap<String, Slot>> rules = new HashMap<>();
     private final TreeMap<Instant, Set<StateKey>> timers = new TreeMap<>();
+    /**
+     * The slot of the last {@link #get}: the engine reads a key and then puts the same key back,
+     * so remembering it saves the second pair of hash lookups on every event.
+     */
+    private StateKey lastKey;
+    private Slot lastSlot;
     private final Map<StateKey, Instant> timerOf = new HashMap<>();
 
     public InMemoryStateStore(int maxGroupsPerRule, Consumer<String> onCapEviction) {
@@ -52,15 +58,23 @@ public final class InMemoryStateStore implements StateStore {
     public Object get(StateKey key) {
         LinkedHashMap<String, Slot> groups = groups(key.rule(), false);
         Slot slot = groups == null ? null : groups.get(key.group());
+        lastKey = key;
+        lastSlot = slot;
         return slot == null ? null : slot.value;
     }
 
     @Override
     public void put(StateKey key, Object value, Instant now) {
+        if (key == lastKey && lastSlot != null) { // read just before: already the most recently used
+            lastSlot.value = value;
+            lastSlot.touched = now;
+            return;
+        }
         LinkedHashMap<String, Slot> groups = groups(key.rule(), true);
         Slot slot = groups.get(key.group());
         if (slot == null) {
             if (groups.size() >= maxGroupsPerRule) {
+                forgetLast();
                 Iterator<Map.Entry<String, Slot>> eldest = groups.entrySet().iterator();
                 String evicted = eldest.next().getKey();
                 eldest.remove();
@@ -76,6 +90,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public void delete(StateKey key) {
+        forgetLast();
         LinkedHashMap<String, Slot> groups = groups(key.rule(), false);
         if (groups != null) groups.remove(key.group());
         cancelTimer(key);
@@ -108,8 +123,14 @@ public final class InMemoryStateStore implements StateStore {
         return due;
     }
 
+    private void forgetLast() {
+        lastKey = null;
+        lastSlot = null;
+    }
+
     @Override
     public void evictIdle(String rule, Instant before) {
+        forgetLast();
         LinkedHashMap<String, Slot> groups = groups(rule, false);
         if (groups == null) return;
         // Access order: the least recently used come first, so stop at the first recent one.
@@ -124,6 +145,7 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public void dropRule(String rule) {
+        forgetLast();
         LinkedHashMap<String, Slot> groups = rules.remove(rule);
         if (groups == null) return;
         for (String group : groups.keySet()) cancelTimer(new StateKey(rule, group));

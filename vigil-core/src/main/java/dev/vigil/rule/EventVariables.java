@@ -43,6 +43,34 @@ public final class EventVariables extends AbstractMap<String, Object> {
         return Map.of("event", event, "agent", agent);
     }
 
+    /**
+     * The variables for one event, with {@code agent} looked up only if a rule reads it: most
+     * events reach no rule that asks about the agent's registry entry.
+     */
+    public static Map<String, Object> bind(Event event, java.util.function.Function<String, Map<String, Object>> agents) {
+        EventVariables eventVariables = new EventVariables(event);
+        return new AbstractMap<>() {
+            private Map<String, Object> agent;
+
+            @Override
+            public Object get(Object key) {
+                if ("event".equals(key)) return eventVariables;
+                if ("agent".equals(key)) return agent != null ? agent : (agent = agents.apply(event.agent()));
+                return null;
+            }
+
+            @Override
+            public boolean containsKey(Object key) {
+                return "event".equals(key) || "agent".equals(key);
+            }
+
+            @Override
+            public Set<Entry<String, Object>> entrySet() {
+                return Map.of("event", get("event"), "agent", get("agent")).entrySet();
+            }
+        };
+    }
+
     @Override
     public Object get(Object key) {
         if (!(key instanceof String name)) return null;
