@@ -55,7 +55,9 @@ final class EventMix {
         } else if (roll < 85) {
             json.append(",\"kind\":\"decision\",\"attrs\":{\"choice\":\"escalate\",\"confidence\":0.8}");
         } else if (roll < 95) {
-            json.append(",\"kind\":\"outcome\",\"quality\":").append(random.nextInt(100) / 100.0);
+            // A mostly healthy fleet: one outcome in a hundred scores low enough for low-quality.
+            double quality = random.nextInt(100) == 0 ? random.nextInt(30) / 100.0 : 0.6 + random.nextInt(40) / 100.0;
+            json.append(",\"kind\":\"outcome\",\"quality\":").append(quality);
         } else {
             json.append(",\"kind\":\"heartbeat\"");
         }

@@ -24,8 +24,9 @@ import java.util.function.Function;
  *
  * <p>Time: windows run on event time ({@code ts}). Per (rule, group) the latest event time seen
  * is the group's watermark; an event more than {@code outOfOrder} behind it is late and left out
- * of windows (counted via {@link Observer#late}). {@code absent} runs on processing time, the
- * {@code now} passed in, which comes from the one injected clock.
+ * of windows (counted via {@link Observer#late}). {@code absent} runs on processing time: a
+ * group was last seen when Vigil received its latest event, and it is silent once the
+ * {@code now} passed to {@link #advance} (from the one injected clock) is that much later.
  *
  * <p>State lives in a {@link StateStore}, keyed by (rule, group). Groups idle for longer than
  * their rule's horizon plus the tolerance are evicted by {@link #advance}.
@@ -179,13 +180,17 @@ public final class DetectionEngine {
             case Primitive.Sequence seq -> sequence(key, seq, t, vars, now);
             case Primitive.Absent absent -> {
                 GroupState.Absent s = state.get(key) instanceof GroupState.Absent a ? a : new GroupState.Absent();
-                s.lastSeen = now;
-                s.lastEvent = e;
+                // Seen when Vigil received it, not when detection got to it: detection runs
+                // behind ingest, and a late look must not make a group seem more recent.
+                if (s.lastSeen == null || e.receivedAt().isAfter(s.lastSeen)) {
+                    s.lastSeen = e.receivedAt();
+                    s.lastEvent = e;
+                }
                 state.put(key, s, now);
                 // One timer per silence, not one per event: a timer that finds the group was seen
                 // since moves itself to the new deadline (see advance).
                 if (!s.armed) {
-                    state.setTimer(key, now.plus(absent.silence()));
+                    state.setTimer(key, s.lastSeen.plus(absent.silence()));
                     s.armed = true;
                 }
                 yield null;

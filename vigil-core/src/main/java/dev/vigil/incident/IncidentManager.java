@@ -12,7 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +25,10 @@ import java.util.Set;
  * active raises its count, moves {@code last_seen} and adds the event to the evidence; after
  * resolution the next signal opens a new incident.
  *
- * <p>Writes: a new incident is saved at once. Repeats of an active incident change only the
- * copy in {@link #active} and mark it dirty; {@link #flush} saves the dirty ones, and the
- * detection loop calls it after each batch of events, so a flood of repeats costs one write per
- * batch instead of one per event. Every lifecycle call flushes first.
+ * <p>Writes: new incidents and repeats change only the copy in {@link #active} and mark it
+ * dirty; {@link #flush} saves the dirty ones together, and the detection loop calls it after
+ * each batch of events. A storm of signals thus costs one transaction per batch instead of one
+ * per signal. Every lifecycle call flushes first.
  *
  * <p>Concurrency: all methods are synchronized, so the detection thread and API requests
  * (acknowledge, resolve, feedback) never interleave on one incident.
@@ -51,7 +51,7 @@ public final class IncidentManager {
     private final Clock clock;
     private final int maxEvidence;
     private final Listener listener;
-    private final Set<String> dirty = new HashSet<>();
+    private final Set<String> dirty = new LinkedHashSet<>(); // saved in signal order
     private final Map<String, Incident> active = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Incident> eldest) {
@@ -97,15 +97,18 @@ public final class IncidentManager {
                 Duration.between(trigger.receivedAt(), now).toMillis(), Duration.between(trigger.ts(), now).toMillis(),
                 rule.labels(), isDrill(trigger), rule.dryRun(), List.of(evidence),
                 List.of(new Incident.TimelineEntry(now, "detected", "vigil", signal.reason())), null);
-        store.save(created);
         active.put(created.fingerprint(), created);
+        dirty.add(created.fingerprint());
         listener.opened(created, rule);
         return created;
     }
 
-    /** Saves the repeats recorded since the last flush. */
+    /** Saves what changed since the last flush, in one go. */
     public synchronized void flush() {
-        for (String fingerprint : dirty) store.save(active.get(fingerprint));
+        if (dirty.isEmpty()) return;
+        List<Incident> changed = new ArrayList<>(dirty.size());
+        for (String fingerprint : dirty) changed.add(active.get(fingerprint));
+        store.saveAll(changed);
         dirty.clear();
     }
 

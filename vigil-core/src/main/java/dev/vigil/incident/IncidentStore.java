@@ -15,6 +15,11 @@ public interface IncidentStore {
     /** Inserts a new incident or replaces the stored one with the same id. */
     void save(Incident incident);
 
+    /** Saves several at once; a database does it in one transaction. */
+    default void saveAll(java.util.Collection<Incident> incidents) {
+        for (Incident i : incidents) save(i);
+    }
+
     /** Incidents matching the query, newest first by detection time. */
     Page list(Query query);
 

@@ -306,6 +306,17 @@ class DetectionEngineTest {
     }
 
     @Test
+    void absenceCountsFromArrivalNotFromWhenDetectionGotToTheEvent() {
+        Fixtures.Harness h = new Fixtures.Harness(rules("""
+                rules:
+                  - {id: silent, severity: medium, category: performance, group_by: [agent], absent: {for: 10m}}
+                """));
+        // Received at T0, but detection was five minutes behind.
+        h.engine.onEvent(event(0, "\"agent\":\"a\",\"kind\":\"heartbeat\""), T0.plus(Duration.ofMinutes(5)));
+        assertThat(h.engine.advance(T0.plus(Duration.ofMinutes(10)))).hasSize(1);
+    }
+
+    @Test
     void theGroupCapEvictsTheLeastRecentlyUsedGroupAndSaysSo() {
         Fixtures.Harness h = new Fixtures.Harness(rules(STORM), Map.of(), 2);
         h.feed(event(0, FAIL.replace("\"a\"", "\"a1\"")));

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,24 +31,40 @@ final class JdbcIncidentStore implements IncidentStore {
         return one("SELECT body FROM incidents WHERE id = ?", id);
     }
 
+    private static final String UPSERT = """
+            INSERT INTO incidents (id, fingerprint, rule, severity, status, agent, detected_at, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, body = excluded.body""";
+
     @Override
     public void save(Incident i) {
-        String sql = """
-                INSERT INTO incidents (id, fingerprint, rule, severity, status, agent, detected_at, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, body = excluded.body""";
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, i.id());
-            s.setString(2, i.fingerprint());
-            s.setString(3, i.rule());
-            s.setString(4, i.severity().wire());
-            s.setString(5, i.status().wire());
-            s.setString(6, i.agent());
-            s.setLong(7, EventRow.micros(i.detectedAt()));
-            s.setString(8, Json.MAPPER.writeValueAsString(i));
-            s.executeUpdate();
+        saveAll(List.of(i));
+    }
+
+    @Override
+    public void saveAll(Collection<Incident> incidents) {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(UPSERT)) {
+            c.setAutoCommit(false);
+            try {
+                for (Incident i : incidents) {
+                    s.setString(1, i.id());
+                    s.setString(2, i.fingerprint());
+                    s.setString(3, i.rule());
+                    s.setString(4, i.severity().wire());
+                    s.setString(5, i.status().wire());
+                    s.setString(6, i.agent());
+                    s.setLong(7, EventRow.micros(i.detectedAt()));
+                    s.setString(8, Json.MAPPER.writeValueAsString(i));
+                    s.addBatch();
+                }
+                s.executeBatch();
+                c.commit();
+            } catch (SQLException | JsonProcessingException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException | JsonProcessingException e) {
-            throw new StorageException("saving incident " + i.id() + " failed: " + e.getMessage(), e);
+            throw new StorageException("saving " + incidents.size() + " incidents failed: " + e.getMessage(), e);
         }
     }
 
