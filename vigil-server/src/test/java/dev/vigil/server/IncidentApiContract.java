@@ -13,10 +13,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IncidentApiTest {
+/** The incidents API over real HTTP, run once per database (SQLite and PostgreSQL). */
+abstract class IncidentApiContract {
     @TempDir
     Path data;
     TestVigil vigil;
+
+    /** The JDBC URL of a fresh, empty database; null for SQLite in the data directory. */
+    abstract String freshDatabase();
+
+    private TestVigil start() {
+        vigil = TestVigil.start(data, freshDatabase(), "");
+        return vigil;
+    }
 
     @AfterEach
     void stop() {
@@ -31,7 +40,7 @@ class IncidentApiTest {
 
     @Test
     void repeatsRaiseTheCountAndAResolvedIncidentReopensAsANewOne() {
-        vigil = TestVigil.start(data, null, "");
+        start();
         JsonNode first = violation("a");
         vigil.accept("[{\"agent\":\"a\",\"kind\":\"policy_violation\"},{\"agent\":\"a\",\"kind\":\"policy_violation\"}]");
         await().atMost(Duration.ofSeconds(10)).until(() -> vigil.get("/v1/incidents/" + first.get("id").textValue(), OPERATOR)
@@ -51,7 +60,7 @@ class IncidentApiTest {
 
     @Test
     void lifecycleAndFeedbackAreRecordedOnTheTimelineWithTheActor() {
-        vigil = TestVigil.start(data, null, "");
+        start();
         String id = violation("b").get("id").textValue();
         TestVigil.Response ack = vigil.post("/v1/incidents/" + id + "/ack", OPERATOR, null, "");
         assertThat(ack.status()).isEqualTo(200);
@@ -76,7 +85,7 @@ class IncidentApiTest {
 
     @Test
     void refusesBadRequestsWithTheReason() {
-        vigil = TestVigil.start(data, null, "");
+        start();
         String id = violation("c").get("id").textValue();
         assertThat(vigil.get("/v1/incidents/nope", OPERATOR).status()).isEqualTo(404);
         assertThat(vigil.post("/v1/incidents/nope/ack", OPERATOR, null, "").status()).isEqualTo(404);
@@ -95,7 +104,7 @@ class IncidentApiTest {
 
     @Test
     void listsFilterAndPageNewestFirst() {
-        vigil = TestVigil.start(data, null, "");
+        start();
         for (int i = 0; i < 5; i++) {
             violation("p" + i);
             vigil.clock.advance(Duration.ofSeconds(1));
@@ -117,7 +126,7 @@ class IncidentApiTest {
 
     @Test
     void detectionIsMeasured() {
-        vigil = TestVigil.start(data, null, "");
+        start();
         violation("m");
         vigil.accept("[{\"agent\":\"m2\",\"kind\":\"decision\",\"flags\":[\"suboptimal\"]}]");
         await().atMost(Duration.ofSeconds(10)).until(() -> vigil.incidents("?agent=m2").size() == 1);
