@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The machine's PostgreSQL for tests: {@code VIGIL_TEST_PG_URL} or the local default. Each
@@ -31,6 +33,26 @@ public final class Postgres {
                     + "); set VIGIL_TEST_PG_URL to run them");
         }
         return BASE_URL + (BASE_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /**
+     * A fresh schema for each test, dropped afterwards. As an extension its cleanup runs after
+     * the test class's own {@code @AfterEach}, which closes the server first.
+     */
+    public static final class Schema implements AfterEachCallback {
+        private String url;
+
+        /** The JDBC URL of this test's schema, created on first use. */
+        public String url() {
+            if (url == null) url = freshSchemaUrl();
+            return url;
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            if (url != null) drop(url);
+            url = null;
+        }
     }
 
     public static void drop(String url) {

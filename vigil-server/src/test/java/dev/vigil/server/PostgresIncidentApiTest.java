@@ -1,21 +1,14 @@
 package dev.vigil.server;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Incidents in the machine's PostgreSQL, each test in a schema of its own. */
+/** Incidents on the machine's PostgreSQL, each test in a schema of its own. */
 class PostgresIncidentApiTest extends IncidentApiContract {
-    private String url;
+    @RegisterExtension
+    final Postgres.Schema schema = new Postgres.Schema();
 
     @Override
     String freshDatabase() {
-        url = Postgres.freshSchemaUrl();
-        return url;
-    }
-
-    @AfterEach
-    void dropSchema() {
-        if (vigil != null) vigil.close();
-        vigil = null;
-        if (url != null) Postgres.drop(url);
+        return schema.url();
     }
 }
