@@ -18,6 +18,8 @@ import java.util.Map;
  * @param eventLagMs           detected_at minus the first triggering event's own timestamp
  * @param drill                raised by drill traffic (an event with {@code attrs.drill: true})
  * @param dryRun               raised by a rule with {@code dry_run: true}: recorded, not acted on
+ * @param escalated            a failed automatic recovery moved it to the medium protocol
+ * @param ticket               the id or URL of the ticket opened for it, if any
  */
 public record Incident(
         String id,
@@ -40,7 +42,9 @@ public record Incident(
         boolean dryRun,
         List<JsonNode> evidence,
         List<TimelineEntry> timeline,
-        Feedback feedback) {
+        Feedback feedback,
+        boolean escalated,
+        String ticket) {
 
     public enum Status {
         OPEN, ACKNOWLEDGED, RESOLVED;
@@ -85,6 +89,13 @@ public record Incident(
     Incident with(Status status, long count, Instant lastSeen, List<JsonNode> evidence,
                   List<TimelineEntry> timeline, Feedback feedback) {
         return new Incident(id, fingerprint, rule, title, severity, category, agent, group, status, count, firstSeen,
-                lastSeen, detectedAt, detectionLatencyMs, eventLagMs, labels, drill, dryRun, evidence, timeline, feedback);
+                lastSeen, detectedAt, detectionLatencyMs, eventLagMs, labels, drill, dryRun, evidence, timeline, feedback,
+                escalated, ticket);
+    }
+
+    Incident with(boolean escalated, String ticket) {
+        return new Incident(id, fingerprint, rule, title, severity, category, agent, group, status, count, firstSeen,
+                lastSeen, detectedAt, detectionLatencyMs, eventLagMs, labels, drill, dryRun, evidence, timeline, feedback,
+                escalated, ticket);
     }
 }

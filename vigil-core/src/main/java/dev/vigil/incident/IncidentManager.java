@@ -34,9 +34,12 @@ import java.util.Set;
  * (acknowledge, resolve, feedback) never interleave on one incident.
  */
 public final class IncidentManager {
-    /** Told about new incidents, for metrics and the response stage. */
+    /** Told about new incidents and lifecycle changes, for metrics and the response stage. */
     public interface Listener {
         void opened(Incident incident, Rule rule);
+
+        /** After acknowledge or resolve; {@code transition} is {@code acknowledged} or {@code resolved}. */
+        default void transitioned(Incident incident, String transition) {}
 
         Listener NONE = (incident, rule) -> {};
     }
@@ -96,7 +99,7 @@ public final class IncidentManager {
                 rule.category(), trigger.agent(), signal.group(), Incident.Status.OPEN, 1, trigger.ts(), trigger.ts(), now,
                 Duration.between(trigger.receivedAt(), now).toMillis(), Duration.between(trigger.ts(), now).toMillis(),
                 rule.labels(), isDrill(trigger), rule.dryRun(), List.of(evidence),
-                List.of(new Incident.TimelineEntry(now, "detected", "vigil", signal.reason())), null);
+                List.of(new Incident.TimelineEntry(now, "detected", "vigil", signal.reason())), null, false, null);
         active.put(created.fingerprint(), created);
         dirty.add(created.fingerprint());
         listener.opened(created, rule);
@@ -117,7 +120,9 @@ public final class IncidentManager {
         if (i.status() != Incident.Status.OPEN) {
             throw new IncidentException(IncidentException.Reason.CONFLICT, "incident " + id + " is " + i.status().wire() + ", not open");
         }
-        return transition(i, Incident.Status.ACKNOWLEDGED, "acknowledged", actor, note);
+        Incident updated = transition(i, Incident.Status.ACKNOWLEDGED, "acknowledged", actor, note);
+        listener.transitioned(updated, "acknowledged");
+        return updated;
     }
 
     public synchronized Incident resolve(String id, String actor, String note) {
@@ -125,7 +130,30 @@ public final class IncidentManager {
         if (i.status() == Incident.Status.RESOLVED) {
             throw new IncidentException(IncidentException.Reason.CONFLICT, "incident " + id + " is already resolved");
         }
-        return transition(i, Incident.Status.RESOLVED, "resolved", actor, note);
+        Incident updated = transition(i, Incident.Status.RESOLVED, "resolved", actor, note);
+        listener.transitioned(updated, "resolved");
+        return updated;
+    }
+
+    /** Moves the incident to the medium protocol (a failed automatic recovery), on its timeline. */
+    public synchronized Incident escalate(String id, String detail) {
+        Incident i = find(id);
+        if (i.escalated()) return i;
+        Incident escalated = i.with(true, i.ticket());
+        return save(escalated.with(escalated.status(), escalated.count(), escalated.lastSeen(), escalated.evidence(),
+                append(escalated.timeline(), new Incident.TimelineEntry(clock.instant(), "escalated", "vigil", detail)),
+                escalated.feedback()));
+    }
+
+    /** Keeps the id or URL of the ticket opened for the incident. */
+    public synchronized Incident ticket(String id, String ticket) {
+        Incident i = find(id);
+        return save(i.with(i.escalated(), ticket));
+    }
+
+    public synchronized Optional<Incident> get(String id) {
+        flush();
+        return store.get(id);
     }
 
     /** Records an operator's verdict; allowed in every state, the latest verdict wins. */

@@ -39,6 +39,12 @@ final class Authenticator {
                     + "; this needs " + lowest(allowed));
         }
         ctx.attribute(PRINCIPAL, principal);
+        // An agent key reads only the control document of the agents it is scoped to.
+        String agent = ctx.pathParamMap().get("id");
+        if (agent != null && ctx.endpoints().matchedHttpEndpoint() != null
+                && ctx.endpoints().matchedHttpEndpoint().path.startsWith("/v1/agents/") && !principal.mayActFor(agent)) {
+            throw new ApiException(403, "key '" + principal.name() + "' may not act for agent '" + agent + "'");
+        }
     }
 
     static Principal principal(Context ctx) {

@@ -9,6 +9,11 @@ import dev.vigil.incident.IncidentManager;
 import dev.vigil.ingest.IngestService;
 import dev.vigil.json.Json;
 import dev.vigil.pipeline.RuleService;
+import dev.vigil.control.ControlPlane;
+import dev.vigil.control.FleetStats;
+import dev.vigil.respond.Outbox;
+import dev.vigil.rule.AgentRegistry;
+import java.time.Clock;
 import dev.vigil.metrics.VigilMetrics;
 import dev.vigil.store.EventLog;
 import dev.vigil.store.StorageException;
@@ -29,13 +34,17 @@ public final class HttpApi {
 
     /** What the routes need; built once by the server. */
     public record Parts(VigilConfig config, KeyRing keys, IngestService ingest, EventLog eventLog,
-                        IncidentManager incidents, RuleService rules, VigilMetrics metrics, BooleanSupplier ready) {}
+                        IncidentManager incidents, RuleService rules, ControlPlane control, FleetStats fleet,
+                        AgentRegistry registry, Outbox outbox, Clock clock, VigilMetrics metrics, BooleanSupplier ready) {}
 
     public static Javalin create(Parts p) {
         Authenticator auth = new Authenticator(p.keys());
         EventRoutes events = new EventRoutes(p.ingest(), p.eventLog(), p.config().ingest().maxBodyBytes());
         IncidentRoutes incidents = new IncidentRoutes(p.incidents());
         RuleRoutes rules = new RuleRoutes(p.rules());
+        AgentRoutes agents = new AgentRoutes(p.control(), p.fleet(), p.incidents().store(), p.registry(),
+                p.config().agents().stream().map(VigilConfig.Agent::id).toList(), p.clock());
+        ReportRoutes reports = new ReportRoutes(p.incidents().store(), p.outbox(), p.clock());
         RouteRole[] metricsRoles = p.config().metrics().requireAuth() ? new RouteRole[] {Role.OPERATOR} : new RouteRole[0];
 
         return Javalin.create(cfg -> {
@@ -67,6 +76,16 @@ public final class HttpApi {
             cfg.routes.post("/v1/incidents/{id}/ack", incidents::acknowledge, Role.OPERATOR);
             cfg.routes.post("/v1/incidents/{id}/resolve", incidents::resolve, Role.OPERATOR);
             cfg.routes.post("/v1/incidents/{id}/feedback", incidents::feedback, Role.OPERATOR);
+
+            cfg.routes.get("/v1/agents", agents::list, Role.OPERATOR);
+            cfg.routes.get("/v1/agents/{id}", agents::get, Role.OPERATOR);
+            cfg.routes.get("/v1/agents/{id}/control", agents::document, Role.AGENT);
+            cfg.routes.sse("/v1/agents/{id}/control/stream", agents::stream, Role.AGENT);
+            cfg.routes.post("/v1/agents/{id}/pause", agents::pause, Role.OPERATOR);
+            cfg.routes.post("/v1/agents/{id}/resume", agents::resume, Role.OPERATOR);
+
+            cfg.routes.get("/v1/review", reports::review, Role.OPERATOR);
+            cfg.routes.get("/v1/reports/weekly", reports::weekly, Role.OPERATOR);
 
             cfg.routes.get("/v1/rules", rules::list, Role.OPERATOR);
             cfg.routes.post("/v1/rules/validate", rules::validate, Role.ADMIN);

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -61,6 +62,12 @@ public final class ConfigLoader {
     }
 
     public static VigilConfig parse(String source, String yaml) {
+        return parse(source, yaml, System.getenv());
+    }
+
+    /** @param env for {@code ${VAR}} references, which may stand anywhere a value does (secrets) */
+    public static VigilConfig parse(String source, String yaml, Map<String, String> env) {
+        yaml = substitute(source, yaml, env);
         if (yaml.isBlank()) return VigilConfig.defaults();
         try {
             VigilConfig config = YAML.readValue(yaml, VigilConfig.class);
@@ -127,6 +134,32 @@ public final class ConfigLoader {
             }
         }
         return path.toString();
+    }
+
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /** Replaces {@code ${VAR}} with the variable's value; an unset variable is an error with its line. */
+    private static String substitute(String source, String yaml, Map<String, String> env) {
+        StringBuilder out = new StringBuilder(yaml.length());
+        String[] lines = yaml.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) out.append('\n');
+            String line = lines[i];
+            if (line.stripLeading().startsWith("#")) {
+                out.append(line);
+                continue;
+            }
+            Matcher m = REFERENCE.matcher(line);
+            while (m.find()) {
+                String value = env.get(m.group(1));
+                if (value == null) {
+                    throw new ConfigException(source + " line " + (i + 1) + ": environment variable " + m.group(1) + " is not set");
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(out);
+        }
+        return out.toString();
     }
 
     /** What a value of this type looks like in YAML, in an operator's words. */

@@ -1,5 +1,6 @@
 package dev.vigil.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +12,12 @@ import java.util.Map;
  * section and an empty file mean the same thing.
  */
 public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage, Auth auth, Metrics metrics,
-                          List<Path> rules, List<Agent> agents, Detection detection) {
+                          List<Path> rules, List<Agent> agents, Detection detection,
+                          Map<String, Channel> channels, Map<String, JsonNode> playbooks, Response response) {
     public VigilConfig {
+        channels = channels == null ? Map.of() : Map.copyOf(channels);
+        playbooks = playbooks == null ? Map.of() : Map.copyOf(playbooks);
+        if (response == null) response = new Response(null, null, null, null, null);
         rules = rules == null ? List.of() : List.copyOf(rules);
         agents = agents == null ? List.of() : List.copyOf(agents);
         if (detection == null) detection = new Detection(null, null, null, null, null);
@@ -25,16 +30,62 @@ public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage
     }
 
     public static VigilConfig defaults() {
-        return new VigilConfig(null, null, null, null, null, null, null, null, null);
+        return new VigilConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The same configuration with another server section (command-line flags, tests). */
     public VigilConfig withServer(Server server) {
-        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection);
+        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection, channels, playbooks, response);
     }
 
     public VigilConfig withLog(Log log) {
-        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection);
+        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection, channels, playbooks, response);
+    }
+
+    /**
+     * A notification channel. Which fields apply depends on {@code type}: slack, pagerduty,
+     * webhook, email, alertmanager or ticket; {@code dev.vigil.notify.Channels} checks them.
+     *
+     * @param paging  pages a human (PagerDuty is paging by default; the others are not)
+     * @param drill   receives notifications of drill incidents (no channel does by default)
+     * @param timeout for each delivery attempt
+     */
+    public record Channel(String type, String url, String webhookUrl, String routingKey, String secret,
+                          String smtpHost, Integer smtpPort, String from, List<String> to, String username,
+                          String password, Boolean starttls, String flavour, String token, String project,
+                          Boolean paging, Boolean drill, Duration timeout) {
+        public Channel {
+            if (type == null) throw new IllegalArgumentException("channels: every channel needs a type (slack, pagerduty, webhook, email, alertmanager or ticket)");
+            to = to == null ? List.of() : List.copyOf(to);
+            if (paging == null) paging = type.equals("pagerduty");
+            if (drill == null) drill = false;
+            if (timeout == null) timeout = Duration.ofSeconds(10);
+        }
+
+        /** Secrets stay out of logs and error messages. */
+        @Override
+        public String toString() {
+            return "Channel[type=" + type + ", paging=" + paging + ", drill=" + drill + "]";
+        }
+    }
+
+    /**
+     * @param retryDefaultMaxContextTokens the context size a retry doubles when the agent never reported one
+     * @param retriesPerAgentPerHour       retry directives one agent may receive in an hour
+     * @param actionAttempts               delivery attempts before an action is given up
+     * @param actionBackoff                first retry delay of a failed action; doubles each attempt
+     * @param publicUrl                    how people reach this server, for links in notifications
+     */
+    public record Response(Integer retryDefaultMaxContextTokens, Integer retriesPerAgentPerHour,
+                           Integer actionAttempts, Duration actionBackoff, String publicUrl) {
+        public Response {
+            if (retryDefaultMaxContextTokens == null) retryDefaultMaxContextTokens = 8192;
+            if (retriesPerAgentPerHour == null) retriesPerAgentPerHour = 3;
+            if (actionAttempts == null) actionAttempts = 8;
+            if (actionBackoff == null) actionBackoff = Duration.ofSeconds(1);
+            positive("response.retry_default_max_context_tokens", retryDefaultMaxContextTokens);
+            positive("response.actions_attempts", actionAttempts);
+        }
     }
 
     /**

@@ -38,6 +38,7 @@ public final class DetectionLoop implements AutoCloseable {
 
     private final DetectionEngine engine;
     private final IncidentManager incidents;
+    private final java.util.function.Consumer<Event> observer;
     private final Clock clock;
     private final Semaphore capacity;
     private final int capacityEvents;
@@ -46,9 +47,14 @@ public final class DetectionLoop implements AutoCloseable {
     private volatile boolean closing;
     private long lastTick = System.nanoTime();
 
-    public DetectionLoop(DetectionEngine engine, IncidentManager incidents, Clock clock, int capacityEvents) {
+    /**
+     * @param observer sees every committed event first, on this thread (fleet figures, directive answers)
+     */
+    public DetectionLoop(DetectionEngine engine, IncidentManager incidents, java.util.function.Consumer<Event> observer,
+                         Clock clock, int capacityEvents) {
         this.engine = engine;
         this.incidents = incidents;
+        this.observer = observer;
         this.clock = clock;
         this.capacity = new Semaphore(capacityEvents);
         this.capacityEvents = capacityEvents;
@@ -81,7 +87,10 @@ public final class DetectionLoop implements AutoCloseable {
                 Work next = work.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
                 if (next instanceof Events batch) {
                     try {
-                        for (Event e : batch.events()) handle(engine.onEvent(e, clock.instant()));
+                        for (Event e : batch.events()) {
+                            observer.accept(e);
+                            handle(engine.onEvent(e, clock.instant()));
+                        }
                         incidents.flush();
                     } finally {
                         capacity.release(batch.permits());

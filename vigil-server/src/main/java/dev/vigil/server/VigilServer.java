@@ -4,7 +4,16 @@ import dev.vigil.api.HttpApi;
 import dev.vigil.auth.Credentials;
 import dev.vigil.auth.KeyRing;
 import dev.vigil.auth.Role;
+import dev.vigil.config.ConfigException;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.control.ControlPlane;
+import dev.vigil.control.FleetStats;
+import dev.vigil.incident.Incident;
+import dev.vigil.notify.Channels;
+import dev.vigil.respond.ActionRunner;
+import dev.vigil.respond.Outbox;
+import dev.vigil.respond.Playbooks;
+import dev.vigil.respond.Responder;
 import dev.vigil.detect.DetectionEngine;
 import dev.vigil.detect.InMemoryStateStore;
 import dev.vigil.incident.IncidentManager;
@@ -49,18 +58,23 @@ public final class VigilServer implements AutoCloseable {
     private final IncidentManager incidents;
     private final RuleService rules;
     private final RuleWatcher watcher;
+    private final ActionRunner runner;
+    private final ControlPlane control;
     private final VigilMetrics metrics;
     private final Javalin http;
     private final ScheduledExecutorService background;
 
     private VigilServer(Database db, EventLog eventLog, DetectionLoop detection, IncidentManager incidents, RuleService rules,
-                        RuleWatcher watcher, VigilMetrics metrics, Javalin http, ScheduledExecutorService background) {
+                        RuleWatcher watcher, ActionRunner runner, ControlPlane control, VigilMetrics metrics, Javalin http,
+                        ScheduledExecutorService background) {
         this.db = db;
         this.eventLog = eventLog;
         this.detection = detection;
         this.incidents = incidents;
         this.rules = rules;
         this.watcher = watcher;
+        this.runner = runner;
+        this.control = control;
         this.metrics = metrics;
         this.http = http;
         this.background = background;
@@ -88,10 +102,46 @@ public final class VigilServer implements AutoCloseable {
                         metrics.groupEvicted(rule);
                     }
                 });
-        IncidentManager incidents = new IncidentManager(Stores.incidents(db), clock, d.maxEvidence(),
-                (incident, rule) -> metrics.incidentOpened(incident.severity().wire(), incident.rule(),
-                        Duration.ofMillis(Math.max(0, incident.detectionLatencyMs()))));
-        DetectionLoop detection = new DetectionLoop(engine, incidents, clock, d.queueEvents());
+        Channels channels;
+        Playbooks playbooks;
+        try {
+            channels = Channels.from(config.channels(), clock);
+        } catch (IllegalArgumentException e) {
+            db.close();
+            throw new ConfigException(e.getMessage());
+        }
+        Playbooks.Loaded loadedPlaybooks = Playbooks.load(config.playbooks(), loaded.rules().all(),
+                config.channels().keySet(), channels.firstTicketChannel());
+        if (loadedPlaybooks.playbooks() == null) {
+            db.close();
+            throw new ConfigException(String.join("; ", loadedPlaybooks.errors()));
+        }
+        playbooks = loadedPlaybooks.playbooks();
+
+        ControlPlane control = new ControlPlane(db, clock);
+        FleetStats fleet = new FleetStats();
+        Outbox outbox = new Outbox(db);
+        VigilConfig.Response r = config.response();
+        ActionRunner runner = new ActionRunner(outbox, clock, r.actionAttempts(), r.actionBackoff());
+        String[] publicUrl = {"http://" + config.server().bind() + ":" + config.server().port()};
+        Responder responder = new Responder(playbooks, channels, control, fleet, outbox, runner, clock,
+                r.retryDefaultMaxContextTokens(), r.retriesPerAgentPerHour(), () -> publicUrl[0]);
+        IncidentManager incidents = new IncidentManager(Stores.incidents(db), clock, d.maxEvidence(), new IncidentManager.Listener() {
+            public void opened(Incident incident, dev.vigil.rule.Rule rule) {
+                metrics.incidentOpened(incident.severity().wire(), incident.rule(),
+                        Duration.ofMillis(Math.max(0, incident.detectionLatencyMs())));
+                responder.opened(incident, rule);
+            }
+
+            public void transitioned(Incident incident, String transition) {
+                responder.transitioned(incident, transition);
+            }
+        });
+        responder.start(incidents);
+        DetectionLoop detection = new DetectionLoop(engine, incidents, e -> {
+            fleet.observe(e);
+            responder.onEvent(e);
+        }, clock, d.queueEvents());
         RuleService rules = new RuleService(config.rules(), loaded.rules(), engine, detection, clock);
         EventLog eventLog = Stores.eventLog(db, config.ingest().queueEvents(), metrics.commitLatency(), detection::submit);
         EventParser parser = new EventParser(clock,
@@ -103,23 +153,33 @@ public final class VigilServer implements AutoCloseable {
         Duration retention = config.storage().retention();
         long every = config.storage().pruneEvery().toMillis();
         background.scheduleWithFixedDelay(() -> prune(eventLog, clock, retention), every, every, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(() -> {
+            try {
+                responder.tick();
+            } catch (RuntimeException e) {
+                log.warn("response timers failed; will try again", e);
+            }
+        }, 250, 250, TimeUnit.MILLISECONDS);
 
-        Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, metrics, db::reachable));
+        Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, control, fleet,
+                agentRegistry(config), outbox, clock, metrics, db::reachable));
         RuleWatcher watcher = null;
         try {
             if (d.watchRules()) watcher = RuleWatcher.start(rules);
             http.start(config.server().bind(), config.server().port());
+            publicUrl[0] = r.publicUrl() != null ? r.publicUrl() : "http://" + config.server().bind() + ":" + http.port();
         } catch (IOException | RuntimeException e) {
             if (watcher != null) watcher.close();
             background.shutdownNow();
             eventLog.close();
             detection.close();
+            runner.close();
             db.close();
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
         log.info("Vigil listening on http://{}:{} with {} ({}), {} rules", config.server().bind(), http.port(),
                 db.dialect().name().toLowerCase(), redact(config.server().jdbcUrl()), loaded.rules().enabled().size());
-        return new VigilServer(db, eventLog, detection, incidents, rules, watcher, metrics, http, background);
+        return new VigilServer(db, eventLog, detection, incidents, rules, watcher, runner, control, metrics, http, background);
     }
 
     /** The agents of the configuration, as rules see them. */
@@ -185,6 +245,10 @@ public final class VigilServer implements AutoCloseable {
         return rules;
     }
 
+    public ControlPlane control() {
+        return control;
+    }
+
     /** Stops in the order data flows: no new requests, commit what was accepted, detect on it, then the database. */
     @Override
     public void close() {
@@ -193,6 +257,7 @@ public final class VigilServer implements AutoCloseable {
         background.shutdownNow();
         eventLog.close();
         detection.close();
+        runner.close();
         db.close();
         metrics.close();
     }

@@ -1,0 +1,163 @@
+package dev.vigil.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.control.ControlDocument;
+import dev.vigil.control.ControlPlane;
+import dev.vigil.control.FleetStats;
+import dev.vigil.incident.Incident;
+import dev.vigil.incident.IncidentStore;
+import dev.vigil.json.Json;
+import dev.vigil.rule.AgentRegistry;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.locks.LockSupport;
+
+/** The fleet ({@code /v1/agents}) and the control plane: documents, their SSE stream, pause and resume. */
+final class AgentRoutes {
+    private final ControlPlane control;
+    private final FleetStats fleet;
+    private final IncidentStore incidents;
+    private final AgentRegistry registry;
+    private final List<String> declared;
+    private final Clock clock;
+
+    AgentRoutes(ControlPlane control, FleetStats fleet, IncidentStore incidents, AgentRegistry registry, List<String> declared, Clock clock) {
+        this.control = control;
+        this.fleet = fleet;
+        this.incidents = incidents;
+        this.registry = registry;
+        this.declared = declared;
+        this.clock = clock;
+    }
+
+    void list(Context ctx) {
+        TreeSet<String> agents = new TreeSet<>(declared);
+        agents.addAll(fleet.agents());
+        control.all().forEach(d -> agents.add(d.agent()));
+        Map<String, Map<String, Integer>> open = openBySeverity();
+        ctx.json(Map.of("agents", agents.stream().map(a -> summary(a, open)).toList()));
+    }
+
+    void get(Context ctx) {
+        String agent = ctx.pathParam("id");
+        Map<String, Object> body = summary(agent, openBySeverity());
+        body.put("control", control.document(agent));
+        ctx.json(body);
+    }
+
+    void document(Context ctx) {
+        ctx.json(control.document(ctx.pathParam("id")));
+    }
+
+    /**
+     * Pushes the document now and on every change. Each client has its own sender thread that
+     * sends only the latest version, so a slow client never holds up the control plane.
+     */
+    void stream(SseClient client) {
+        String agent = client.ctx().pathParam("id");
+        LatestDocument latest = new LatestDocument();
+        Thread sender = Thread.ofVirtual().name("sse-" + agent).start(() -> {
+            long sent = -1;
+            while (!client.terminated()) {
+                ControlDocument d = latest.await(sent);
+                if (d == null) continue;
+                client.sendEvent("control", Json.MAPPER.valueToTree(d).toString(), Long.toString(d.version()));
+                sent = d.version();
+            }
+        });
+        Runnable unsubscribe = control.subscribe(agent, latest::offer);
+        client.onClose(() -> {
+            unsubscribe.run();
+            sender.interrupt();
+        });
+        client.keepAlive();
+    }
+
+    void pause(Context ctx) {
+        ctx.json(control.pause(ctx.pathParam("id"), reason(ctx, "paused")));
+    }
+
+    void resume(Context ctx) {
+        ctx.json(control.resume(ctx.pathParam("id"), reason(ctx, "resumed")));
+    }
+
+    private static String reason(Context ctx, String what) {
+        String reason = null;
+        try {
+            JsonNode body = ctx.body().isBlank() ? null : Json.MAPPER.readTree(ctx.body());
+            if (body != null && body.path("reason").isTextual()) reason = body.get("reason").textValue();
+        } catch (Exception e) {
+            throw new ApiException(400, "body is not valid JSON: send {\"reason\": \"...\"}");
+        }
+        if (reason == null || reason.isBlank()) throw new ApiException(400, "reason: required; say why the agent is " + what);
+        if (reason.length() > 1000) throw new ApiException(400, "reason: longer than 1000 characters");
+        return reason + " (by " + Authenticator.principal(ctx).name() + ")";
+    }
+
+    private Map<String, Object> summary(String agent, Map<String, Map<String, Integer>> open) {
+        ControlDocument d = control.document(agent);
+        FleetStats.AgentStats s = fleet.get(agent, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        var profile = registry.profile(agent);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("agent", agent);
+        m.put("owner", profile.owner());
+        m.put("state", d.state());
+        m.put("reason", d.reason());
+        m.put("since", d.since());
+        m.put("telemetry", d.telemetry().level());
+        m.put("last_seen", s == null ? null : s.lastSeen());
+        m.put("events_today", s == null ? 0 : s.events());
+        m.put("tokens_today", s == null ? 0 : s.tokens());
+        m.put("cost_usd_today", s == null ? 0 : Math.round(s.costUsd() * 10000) / 10000.0);
+        m.put("open_incidents", open.getOrDefault(agent, Map.of()));
+        m.put("labels", profile.labels());
+        return m;
+    }
+
+    /** Open and acknowledged incidents, counted per agent and severity. */
+    private Map<String, Map<String, Integer>> openBySeverity() {
+        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        for (Incident.Status status : List.of(Incident.Status.OPEN, Incident.Status.ACKNOWLEDGED)) {
+            String cursor = null;
+            do {
+                IncidentStore.Page page = incidents.list(new IncidentStore.Query(status, null, null, null, null, 1000, cursor));
+                for (Incident i : page.incidents()) {
+                    counts.computeIfAbsent(i.agent(), a -> new LinkedHashMap<>()).merge(i.severity().wire(), 1, Integer::sum);
+                }
+                cursor = page.nextCursor();
+            } while (cursor != null);
+        }
+        return counts;
+    }
+
+    /** The newest document offered, for one sender thread to wait on. */
+    private static final class LatestDocument {
+        private ControlDocument latest;
+        private Thread waiter;
+
+        synchronized void offer(ControlDocument d) {
+            if (latest == null || d.version() > latest.version()) latest = d;
+            if (waiter != null) LockSupport.unpark(waiter);
+        }
+
+        /** The latest document if newer than {@code sent}, waiting a moment for one; null if none came. */
+        ControlDocument await(long sent) {
+            synchronized (this) {
+                if (latest != null && latest.version() > sent) return latest;
+                waiter = Thread.currentThread();
+            }
+            LockSupport.parkNanos(1_000_000_000L);
+            synchronized (this) {
+                waiter = null;
+                return latest != null && latest.version() > sent ? latest : null;
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.vigil.api;
+
+import dev.vigil.incident.Incident;
+import dev.vigil.incident.IncidentStore;
+import dev.vigil.respond.Outbox;
+import dev.vigil.rule.Severity;
+import io.javalin.http.Context;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.IsoFields;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The review queue (medium incidents, batched) and the weekly report (JSON or Markdown). */
+final class ReportRoutes {
+    private static final Pattern WEEK = Pattern.compile("(\\d{4})-W(\\d{2})");
+
+    private final IncidentStore incidents;
+    private final Outbox outbox;
+    private final java.time.Clock clock;
+
+    ReportRoutes(IncidentStore incidents, Outbox outbox, java.time.Clock clock) {
+        this.incidents = incidents;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    /** Medium and escalated incidents awaiting review (open or acknowledged), grouped by the batch they joined. */
+    void review(Context ctx) {
+        Instant now = clock.instant();
+        Map<String, List<Incident>> batches = new TreeMap<>(java.util.Comparator.reverseOrder());
+        for (Outbox.Entry e : outbox.created("batch", now.minus(java.time.Duration.ofDays(30)), now.plusSeconds(1))) {
+            Incident i = incidents.get(e.incident()).orElse(null);
+            if (i == null || !i.active()) continue;
+            long every = java.time.Duration.parse(e.payload().path("every").asText("PT15M")).toMillis();
+            long start = Math.floorDiv(e.createdAt().toEpochMilli(), every) * every;
+            String window = Instant.ofEpochMilli(start) + "/" + Instant.ofEpochMilli(start + every);
+            List<Incident> batch = batches.computeIfAbsent(window, w -> new ArrayList<>());
+            if (batch.stream().noneMatch(x -> x.id().equals(i.id()))) batch.add(i);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        batches.forEach((window, list) -> {
+            String[] bounds = window.split("/");
+            out.add(Map.of("batch_start", bounds[0], "batch_end", bounds[1], "incidents", list));
+        });
+        ctx.json(Map.of("batches", out));
+    }
+
+    void weekly(Context ctx) {
+        String weekParam = ctx.queryParam("week");
+        LocalDate monday;
+        String week;
+        if (weekParam == null) {
+            LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+            monday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        } else {
+            Matcher m = WEEK.matcher(weekParam);
+            if (!m.matches()) throw new ApiException(400, "week: use the ISO form YYYY-Www, such as 2026-W48");
+            try {
+                monday = LocalDate.of(Integer.parseInt(m.group(1)), 6, 1)
+                        .with(IsoFields.WEEK_OF_WEEK_BASED_YEAR, Long.parseLong(m.group(2)))
+                        .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            } catch (RuntimeException e) {
+                throw new ApiException(400, "week: no such week: " + weekParam);
+            }
+        }
+        week = monday.get(IsoFields.WEEK_BASED_YEAR) + "-W" + String.format("%02d", monday.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+        Instant from = monday.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = from.plus(java.time.Duration.ofDays(7));
+        List<Incident> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, from, 1000, cursor));
+            for (Incident i : page.incidents()) if (i.detectedAt().isBefore(to)) all.add(i);
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("week", week);
+        report.put("from", from);
+        report.put("to", to);
+        report.put("total", all.size());
+        report.put("by_severity", count(all, i -> i.severity().wire()));
+        report.put("by_agent", count(all, Incident::agent));
+        report.put("by_rule", count(all, Incident::rule));
+        report.put("by_category", count(all, i -> i.category().wire()));
+        List<Incident> low = all.stream().filter(i -> i.severity() == Severity.LOW).toList();
+        report.put("low", low.stream().map(i -> Map.of("id", i.id(), "agent", i.agent(), "rule", i.rule(), "title", i.title(),
+                "count", i.count(), "detected_at", i.detectedAt().toString())).toList());
+        if ("markdown".equals(ctx.queryParam("format"))) {
+            ctx.contentType("text/markdown; charset=utf-8").result(markdown(report, low));
+        } else {
+            ctx.json(report);
+        }
+    }
+
+    private static Map<String, Integer> count(List<Incident> all, java.util.function.Function<Incident, String> key) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Incident i : all) counts.merge(key.apply(i), 1, Integer::sum);
+        return counts;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String markdown(Map<String, Object> r, List<Incident> low) {
+        StringBuilder s = new StringBuilder("# Vigil weekly report, ").append(r.get("week")).append("\n\n");
+        s.append(r.get("total")).append(" incidents from ").append(r.get("from")).append(" to ").append(r.get("to")).append(".\n");
+        for (String section : List.of("by_severity", "by_agent", "by_rule", "by_category")) {
+            s.append("\n## ").append(section.replace("by_", "By ")).append("\n\n| | incidents |\n|---|---|\n");
+            ((Map<String, Integer>) r.get(section)).forEach((k, v) -> s.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        }
+        s.append("\n## Low-severity incidents to review\n\n");
+        if (low.isEmpty()) s.append("None.\n");
+        for (Incident i : low) {
+            s.append("- ").append(i.detectedAt()).append(" **").append(i.agent()).append("**: ").append(i.title())
+                    .append(" (`").append(i.rule()).append("`, ").append(i.count()).append("x)\n");
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.vigil.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vigil.json.Json;
+import dev.vigil.store.Database;
+import dev.vigil.store.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The control documents of all agents: the source of truth is the database, with a cache in
+ * front; every change is saved, then pushed to the agent's subscribers (SSE streams).
+ *
+ * <p>Concurrency: changes to one agent's document are serialized by that agent's entry in
+ * {@link #locks}, so concurrent changes never lose a version; subscribers are called after the
+ * save, outside the lock.
+ */
+public final class ControlPlane {
+    private final Database db;
+    private final Clock clock;
+    private final Map<String, ControlDocument> cache = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<ControlDocument>>> subscribers = new ConcurrentHashMap<>();
+
+    public ControlPlane(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public ControlDocument document(String agent) {
+        return cache.computeIfAbsent(agent, a -> load(a).orElse(ControlDocument.initial(a)));
+    }
+
+    /** Every agent that has a stored document. */
+    public List<ControlDocument> all() {
+        List<ControlDocument> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT body FROM agent_control ORDER BY agent");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                ControlDocument d = Json.MAPPER.readValue(rs.getString(1), ControlDocument.class);
+                out.add(cache.getOrDefault(d.agent(), d));
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StorageException("reading control documents failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    public ControlDocument pause(String agent, String reason) {
+        return change(agent, d -> d.next(ControlDocument.PAUSED, reason, clock.instant(), d.directives(), d.telemetry()));
+    }
+
+    public ControlDocument resume(String agent, String reason) {
+        return change(agent, d -> d.next(ControlDocument.RUNNING, reason, clock.instant(), d.directives(), d.telemetry()));
+    }
+
+    public ControlDocument addDirective(String agent, ControlDocument.Directive directive) {
+        return change(agent, d -> {
+            List<ControlDocument.Directive> next = new ArrayList<>(d.directives());
+            next.add(directive);
+            return d.next(d.state(), d.reason(), d.since(), next, d.telemetry());
+        });
+    }
+
+    /** Removes a directive; returns it, or empty when the agent had no such directive. */
+    public Optional<ControlDocument.Directive> removeDirective(String agent, String id) {
+        ControlDocument.Directive[] removed = new ControlDocument.Directive[1];
+        change(agent, d -> {
+            List<ControlDocument.Directive> next = new ArrayList<>();
+            for (ControlDocument.Directive x : d.directives()) {
+                if (x.id().equals(id)) removed[0] = x;
+                else next.add(x);
+            }
+            return removed[0] == null ? d : d.next(d.state(), d.reason(), d.since(), next, d.telemetry());
+        });
+        return Optional.ofNullable(removed[0]);
+    }
+
+    public ControlDocument telemetry(String agent, ControlDocument.Telemetry telemetry) {
+        return change(agent, d -> d.next(d.state(), d.reason(), d.since(), d.directives(), telemetry));
+    }
+
+    /** Directives past their expiry, of every agent in the cache or the database. */
+    public List<ControlDocument> withExpired(Instant now) {
+        List<ControlDocument> out = new ArrayList<>();
+        for (ControlDocument d : all()) {
+            boolean expired = d.directives().stream().anyMatch(x -> !x.expiresAt().isAfter(now));
+            boolean telemetryDue = d.telemetry().until() != null && !d.telemetry().until().isAfter(now);
+            if (expired || telemetryDue) out.add(d);
+        }
+        return out;
+    }
+
+    /** Calls {@code listener} with the current document now and with every later version, until unsubscribed. */
+    public Runnable subscribe(String agent, Consumer<ControlDocument> listener) {
+        List<Consumer<ControlDocument>> list = subscribers.computeIfAbsent(agent, a -> new CopyOnWriteArrayList<>());
+        list.add(listener);
+        listener.accept(document(agent));
+        return () -> list.remove(listener);
+    }
+
+    private ControlDocument change(String agent, UnaryOperator<ControlDocument> update) {
+        ControlDocument next;
+        synchronized (locks.computeIfAbsent(agent, a -> new Object())) {
+            ControlDocument current = document(agent);
+            next = update.apply(current);
+            if (next == current) return current;
+            save(next);
+            cache.put(agent, next);
+        }
+        for (Consumer<ControlDocument> s : subscribers.getOrDefault(agent, List.of())) s.accept(next);
+        return next;
+    }
+
+    private Optional<ControlDocument> load(String agent) {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT body FROM agent_control WHERE agent = ?")) {
+            s.setString(1, agent);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(Json.MAPPER.readValue(rs.getString(1), ControlDocument.class)) : Optional.empty();
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StorageException("reading the control document of " + agent + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void save(ControlDocument d) {
+        String sql = "INSERT INTO agent_control (agent, version, body) VALUES (?, ?, ?) "
+                + "ON CONFLICT (agent) DO UPDATE SET version = excluded.version, body = excluded.body";
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, d.agent());
+            s.setLong(2, d.version());
+            s.setString(3, Json.MAPPER.writeValueAsString(d));
+            s.executeUpdate();
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StorageException("saving the control document of " + d.agent() + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.vigil.notify;
+
+/**
+ * A place notifications go. An integration only delivers and says whether a failure is worth
+ * retrying; retries, backoff and once-only delivery are the outbox's job, written once.
+ */
+public interface Channel {
+    String name();
+
+    /** Pages a human (PagerDuty by default): high incidents notify only non-paging channels. */
+    boolean paging();
+
+    /** Receives notifications of drill incidents; no channel does unless configured. */
+    boolean drill();
+
+    /** Can open tickets. */
+    default boolean tickets() {
+        return false;
+    }
+
+    Delivery deliver(Notification n);
+}

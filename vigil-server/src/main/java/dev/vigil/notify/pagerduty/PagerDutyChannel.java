@@ -1,0 +1,71 @@
+package dev.vigil.notify.pagerduty;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.json.Json;
+import dev.vigil.notify.Channel;
+import dev.vigil.notify.Delivery;
+import dev.vigil.notify.HttpDelivery;
+import dev.vigil.notify.Notification;
+import dev.vigil.rule.Severity;
+import java.util.Map;
+
+/**
+ * PagerDuty Events API v2. The incident's fingerprint is the {@code dedup_key}, so trigger,
+ * acknowledge and resolve land on one PagerDuty incident, and a redelivery after a crash is a no-op.
+ */
+public final class PagerDutyChannel implements Channel {
+    static final String EVENTS_API = "https://events.pagerduty.com/v2/enqueue";
+
+    private final String name;
+    private final VigilConfig.Channel config;
+
+    public PagerDutyChannel(String name, VigilConfig.Channel config) {
+        if (config.routingKey() == null) throw new IllegalArgumentException("channels." + name + ".routing_key is required for a pagerduty channel");
+        this.name = name;
+        this.config = config;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean paging() {
+        return config.paging();
+    }
+
+    public boolean drill() {
+        return config.drill();
+    }
+
+    public Delivery deliver(Notification n) {
+        if (n.kind() == Notification.Kind.DIGEST) return Delivery.fail("PagerDuty does not take digests");
+        ObjectNode event = Json.MAPPER.createObjectNode();
+        event.put("routing_key", config.routingKey());
+        event.put("event_action", switch (n.transition()) {
+            case "acknowledged" -> "acknowledge";
+            case "resolved" -> "resolve";
+            default -> "trigger";
+        });
+        event.put("dedup_key", n.incident().fingerprint());
+        ObjectNode payload = event.putObject("payload");
+        payload.put("summary", n.headline());
+        payload.put("source", n.incident().agent());
+        payload.put("severity", severity(n.incident().severity()));
+        payload.put("component", n.incident().rule());
+        payload.put("class", n.incident().category().wire());
+        payload.set("custom_details", Json.MAPPER.valueToTree(n.incident()));
+        event.putArray("links").addObject().put("href", n.link()).put("text", "Vigil incident");
+        String url = config.url() != null ? config.url() : EVENTS_API;
+        return HttpDelivery.post(url, event.toString(), Map.of(), config.timeout()).delivery();
+    }
+
+    static String severity(Severity s) {
+        return switch (s) {
+            case CRITICAL -> "critical";
+            case HIGH -> "error";
+            case MEDIUM -> "warning";
+            case LOW -> "info";
+        };
+    }
+}

@@ -1,0 +1,94 @@
+package dev.vigil.notify.ticket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.json.Json;
+import dev.vigil.notify.Channel;
+import dev.vigil.notify.Delivery;
+import dev.vigil.notify.HttpDelivery;
+import dev.vigil.notify.Notification;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Opens a ticket for an incident. Flavours: {@code generic} (a JSON POST; the answer's
+ * {@code id} or {@code url} is kept), {@code github} (the issues API: {@code url} is
+ * {@code .../repos/OWNER/REPO/issues}; keeps {@code html_url}), {@code jira} (REST create issue:
+ * {@code url} is {@code .../rest/api/2/issue}, {@code project} the project key; keeps {@code key}).
+ */
+public final class TicketChannel implements Channel {
+    private final String name;
+    private final VigilConfig.Channel config;
+    private final String flavour;
+
+    public TicketChannel(String name, VigilConfig.Channel config) {
+        if (config.url() == null) throw new IllegalArgumentException("channels." + name + ".url is required for a ticket channel");
+        this.flavour = config.flavour() == null ? "generic" : config.flavour();
+        if (!flavour.equals("generic") && !flavour.equals("github") && !flavour.equals("jira")) {
+            throw new IllegalArgumentException("channels." + name + ".flavour must be generic, github or jira, not '" + flavour + "'");
+        }
+        if (flavour.equals("jira") && config.project() == null) throw new IllegalArgumentException("channels." + name + ".project is required for jira");
+        this.name = name;
+        this.config = config;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean paging() {
+        return config.paging();
+    }
+
+    public boolean drill() {
+        return config.drill();
+    }
+
+    @Override
+    public boolean tickets() {
+        return true;
+    }
+
+    public Delivery deliver(Notification n) {
+        if (n.kind() != Notification.Kind.TICKET) return Delivery.fail("a ticket channel only opens tickets");
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        String title = n.headline();
+        String text = n.body();
+        Map<String, String> headers = new HashMap<>();
+        if (config.token() != null) headers.put("Authorization", "Bearer " + config.token());
+        switch (flavour) {
+            case "github" -> {
+                body.put("title", title);
+                body.put("body", text);
+                body.putArray("labels").add("vigil").add(n.incident().severity().wire());
+                headers.put("Accept", "application/vnd.github+json");
+            }
+            case "jira" -> {
+                ObjectNode fields = body.putObject("fields");
+                fields.putObject("project").put("key", config.project());
+                fields.put("summary", title);
+                fields.put("description", text);
+                fields.putObject("issuetype").put("name", "Bug");
+            }
+            default -> {
+                body.put("title", title);
+                body.put("body", text);
+                body.set("incident", Json.MAPPER.valueToTree(n.incident()));
+            }
+        }
+        HttpDelivery.Answer answer = HttpDelivery.post(config.url(), body.toString(), headers, config.timeout());
+        if (!answer.delivery().ok()) return answer.delivery();
+        try {
+            JsonNode created = Json.MAPPER.readTree(answer.body() == null ? "{}" : answer.body());
+            String reference = switch (flavour) {
+                case "github" -> created.path("html_url").asText(created.path("number").asText(""));
+                case "jira" -> created.path("key").asText("");
+                default -> created.path("url").asText(created.path("id").asText(""));
+            };
+            return Delivery.ticket(reference.isEmpty() ? "created" : reference);
+        } catch (Exception e) {
+            return Delivery.ticket("created");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.vigil.respond;
+
+import dev.vigil.notify.Delivery;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs outbox entries: at once when they are planned, and again after failures with
+ * exponential backoff, until they succeed, fail for good, or run out of attempts. A poll
+ * every {@link #POLL_MILLIS} finds entries that are due, including those left pending by a
+ * crash, so a restart resumes them.
+ *
+ * <p>Concurrency: each entry runs on its own virtual thread, so one slow or failing channel
+ * never delays another action; at most {@link #MAX_RUNNING} run at once. {@link #running}
+ * holds the ids being run, so the poll never starts an entry twice.
+ */
+public final class ActionRunner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ActionRunner.class);
+    private static final long POLL_MILLIS = 250;
+    /** Deliveries in flight at once; each is a network call with its own timeout. */
+    private static final int MAX_RUNNING = 64;
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+    /** Carries out one entry; the responder implements it. */
+    public interface Handler {
+        Delivery run(Outbox.Entry entry);
+
+        /** After the entry's final outcome: done, or failed for good. */
+        void finished(Outbox.Entry entry, Delivery result, int attempts);
+    }
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final int maxAttempts;
+    private final Duration backoff;
+    private Handler handler;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Semaphore slots = new Semaphore(MAX_RUNNING);
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("vigil-outbox").daemon().factory());
+
+    public ActionRunner(Outbox outbox, Clock clock, int maxAttempts, Duration backoff) {
+        this.outbox = outbox;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+    }
+
+    /** Starts polling; the handler is set once, before any entry runs. */
+    public void start(Handler handler) {
+        this.handler = handler;
+        poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a freshly planned entry now. */
+    public void submit(Outbox.Entry entry) {
+        if (!running.add(entry.id())) return;
+        slots.acquireUninterruptibly();
+        workers.execute(() -> run(entry));
+    }
+
+    private void poll() {
+        try {
+            for (Outbox.Entry e : outbox.due(clock.instant(), MAX_RUNNING)) {
+                if (running.contains(e.id()) || !slots.tryAcquire()) continue;
+                if (!running.add(e.id())) {
+                    slots.release();
+                    continue;
+                }
+                workers.execute(() -> run(e));
+            }
+        } catch (RuntimeException e) {
+            log.warn("outbox poll failed; will try again", e);
+        }
+    }
+
+    private void run(Outbox.Entry e) {
+        try {
+            int attempts = e.attempts() + 1;
+            Delivery d;
+            try {
+                d = handler.run(e);
+            } catch (RuntimeException ex) {
+                d = Delivery.retry("error: " + ex.getMessage());
+            }
+            Instant now = clock.instant();
+            if (d.ok()) {
+                outbox.done(e.id(), attempts, now, d.detail());
+                handler.finished(e, d, attempts);
+            } else if (d.recoverable() && attempts < maxAttempts) {
+                Duration wait = backoff.multipliedBy(1L << Math.min(20, attempts - 1));
+                outbox.retryAt(e.id(), attempts, now.plus(wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait), d.detail());
+            } else {
+                outbox.failed(e.id(), attempts, now, d.detail());
+                handler.finished(e, d, attempts);
+            }
+        } catch (RuntimeException ex) {
+            log.error("outbox entry {} ({}) could not be processed; it stays pending", e.id(), e.action(), ex);
+        } finally {
+            running.remove(e.id());
+            slots.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.vigil.respond;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.json.Json;
+import dev.vigil.store.Database;
+import dev.vigil.store.EventRow;
+import dev.vigil.store.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every response action, written to the database before it runs (DESIGN §5). The {@code dedup}
+ * key (incident, action, channel, transition) is unique, so an action is planned once however
+ * often the planning runs, and a restart finds every action that had not finished.
+ */
+public final class Outbox {
+    /** One action. {@code status}: pending, done, failed (gave up), or skipped (dry-run rules). */
+    public record Entry(String id, String dedup, String incident, String action, String channel, String transition,
+                        JsonNode payload, String status, int attempts, Instant nextAt, String lastError,
+                        Instant createdAt, Instant doneAt) {}
+
+    private final Database db;
+
+    public Outbox(Database db) {
+        this.db = db;
+    }
+
+    /** Writes the entry; false when an entry with the same dedup key exists (planned before). */
+    public boolean insert(Entry e) {
+        String sql = switch (db.dialect()) {
+            case SQLITE -> "INSERT OR IGNORE INTO outbox (id, dedup, incident, action, channel, transition, payload, status, attempts, next_at, last_error, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            case POSTGRESQL -> "INSERT INTO outbox (id, dedup, incident, action, channel, transition, payload, status, attempts, next_at, last_error, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup) DO NOTHING";
+        };
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, e.id());
+            s.setString(2, e.dedup());
+            s.setString(3, e.incident());
+            s.setString(4, e.action());
+            s.setString(5, e.channel());
+            s.setString(6, e.transition());
+            s.setString(7, Json.MAPPER.writeValueAsString(e.payload()));
+            s.setString(8, e.status());
+            s.setInt(9, e.attempts());
+            s.setLong(10, EventRow.micros(e.nextAt()));
+            s.setString(11, e.lastError());
+            s.setLong(12, EventRow.micros(e.createdAt()));
+            if (e.doneAt() == null) s.setNull(13, java.sql.Types.BIGINT);
+            else s.setLong(13, EventRow.micros(e.doneAt()));
+            return s.executeUpdate() == 1;
+        } catch (SQLException | JsonProcessingException ex) {
+            throw new StorageException("writing to the outbox failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Pending entries due at {@code now}, oldest first. */
+    public List<Entry> due(Instant now, int limit) {
+        return query("SELECT * FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT " + limit,
+                EventRow.micros(now));
+    }
+
+    public List<Entry> forIncident(String incident) {
+        return query("SELECT * FROM outbox WHERE incident = ? ORDER BY created_at", incident);
+    }
+
+    /** Entries of one action created in [from, to), e.g. the batch entries of a digest window. */
+    public List<Entry> created(String action, Instant from, Instant to) {
+        return query("SELECT * FROM outbox WHERE action = ? AND created_at >= ? AND created_at < ? ORDER BY created_at",
+                action, EventRow.micros(from), EventRow.micros(to));
+    }
+
+    public void done(String id, int attempts, Instant at, String detail) {
+        update("UPDATE outbox SET status = 'done', attempts = ?, done_at = ?, last_error = ? WHERE id = ?", attempts, EventRow.micros(at), detail, id);
+    }
+
+    public void retryAt(String id, int attempts, Instant next, String error) {
+        update("UPDATE outbox SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?", attempts, EventRow.micros(next), error, id);
+    }
+
+    public void failed(String id, int attempts, Instant at, String error) {
+        update("UPDATE outbox SET status = 'failed', attempts = ?, done_at = ?, last_error = ? WHERE id = ?", attempts, EventRow.micros(at), error, id);
+    }
+
+    private void update(String sql, Object... args) {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("updating the outbox failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Entry> query(String sql, Object... args) {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);
+            List<Entry> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long done = rs.getLong("done_at");
+                    out.add(new Entry(rs.getString("id"), rs.getString("dedup"), rs.getString("incident"), rs.getString("action"),
+                            rs.getString("channel"), rs.getString("transition"), Json.MAPPER.readTree(rs.getString("payload")),
+                            rs.getString("status"), rs.getInt("attempts"), instant(rs.getLong("next_at")), rs.getString("last_error"),
+                            instant(rs.getLong("created_at")), rs.wasNull() || done == 0 ? null : instant(done)));
+                }
+            }
+            return out;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new StorageException("reading the outbox failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+}
