@@ -13,6 +13,11 @@ public interface Channel {
     /** Receives notifications of drill incidents; no channel does unless configured. */
     boolean drill();
 
+    /** Takes review-queue digests; alerting systems that model one alert per incident do not. */
+    default boolean digests() {
+        return !paging() && !tickets();
+    }
+
     /** Can open tickets. */
     default boolean tickets() {
         return false;

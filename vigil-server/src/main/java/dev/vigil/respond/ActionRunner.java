@@ -100,8 +100,13 @@ public final class ActionRunner implements AutoCloseable {
                 handler.finished(e, d, attempts);
             } else if (d.recoverable() && attempts < maxAttempts) {
                 Duration wait = backoff.multipliedBy(1L << Math.min(20, attempts - 1));
-                outbox.retryAt(e.id(), attempts, now.plus(wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait), d.detail());
+                if (wait.compareTo(MAX_BACKOFF) > 0) wait = MAX_BACKOFF;
+                log.info("{}{} failed (attempt {}), retrying in {}: {}", e.action(), e.channel() == null ? "" : " via " + e.channel(),
+                        attempts, wait, d.detail());
+                outbox.retryAt(e.id(), attempts, now.plus(wait), d.detail());
             } else {
+                log.warn("{}{} failed for good after {} attempt(s): {}", e.action(), e.channel() == null ? "" : " via " + e.channel(),
+                        attempts, d.detail());
                 outbox.failed(e.id(), attempts, now, d.detail());
                 handler.finished(e, d, attempts);
             }

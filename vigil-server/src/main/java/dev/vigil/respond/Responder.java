@@ -163,7 +163,7 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
 
     private List<String> batchChannels(Action.Batch b, Incident incident) {
         if (!b.channels().isEmpty()) return b.channels();
-        return channels.all().stream().filter(c -> !c.paging() && !c.tickets() && (!incident.drill() || c.drill()))
+        return channels.all().stream().filter(c -> c.digests() && (!incident.drill() || c.drill()))
                 .map(Channel::name).toList();
     }
 

@@ -36,6 +36,11 @@ public final class AlertmanagerChannel implements Channel {
         return config.drill();
     }
 
+    @Override
+    public boolean digests() {
+        return false;
+    }
+
     public Delivery deliver(Notification n) {
         if (n.kind() == Notification.Kind.DIGEST) return Delivery.fail("Alertmanager does not take digests");
         ArrayNode alerts = Json.MAPPER.createArrayNode();
