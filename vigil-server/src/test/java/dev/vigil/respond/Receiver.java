@@ -32,6 +32,8 @@ final class Receiver implements AutoCloseable {
     }
 
     final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Requests answered with a failure (not recorded in {@link #requests}). */
+    final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile String answer = "{}";
     private final HttpServer server;
@@ -43,6 +45,7 @@ final class Receiver implements AutoCloseable {
             int status;
             byte[] out;
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                refused.incrementAndGet();
                 status = 503;
                 out = "unavailable".getBytes(StandardCharsets.UTF_8);
             } else {

@@ -5,15 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -37,55 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "crash-test-key";
 
     @TempDir
     Path data;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private Process server;
-    private final List<String> output = new CopyOnWriteArrayList<>();
+    private ServerProcess server;
 
     @AfterEach
     void kill() {
-        if (server != null) server.destroyForcibly();
-    }
-
-    private int start(String... extraArgs) throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
-                "dev.vigil.cli.Main", "serve", "--port", Integer.toString(port), "--data", data.toString()));
-        command.addAll(List.of(extraArgs));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("VIGIL_ADMIN_KEY", KEY);
-        server = pb.start();
-        Process p = server;
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) output.add(line);
-            } catch (IOException ignored) {
-                // the process died; that is the point of this test
-            }
-        });
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> get(port, "/readyz").statusCode() == 200);
-        return port;
-    }
-
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> post(int port, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
-                .header("Authorization", "Bearer " + KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (server != null) server.close();
     }
 
     private static String batch(String prefix, int n) {
@@ -96,7 +45,8 @@ class CrashRecoveryTest {
 
     @Test
     void everyAcknowledgedEventSurvivesSigkillExactlyOnce() throws Exception {
-        int first = start("--log-format", "json");
+        server = ServerProcess.start(data, "--log-format", "json");
+        ServerProcess first = server;
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         Map<String, String> sentBatches = new ConcurrentHashMap<>();
         AtomicBoolean sending = new AtomicBoolean(true);
@@ -108,7 +58,7 @@ class CrashRecoveryTest {
                     String prefix = "s" + thread + "-b" + b;
                     String body = batch(prefix, 50);
                     try {
-                        if (post(first, body).statusCode() == 202) {
+                        if (first.post("/v1/events", body).statusCode() == 202) {
                             IntStream.range(0, 50).forEach(i -> acknowledged.add("%s-%03d".formatted(prefix, i)));
                             sentBatches.put(prefix, body);
                         }
@@ -119,21 +69,20 @@ class CrashRecoveryTest {
             }));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 5_000);
-        server.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no flush
+        first.kill();
         sending.set(false);
         for (Thread t : senders) t.join();
-        int acknowledgedBeforeKill = acknowledged.size();
-        assertThat(acknowledgedBeforeKill).isGreaterThanOrEqualTo(5_000);
+        assertThat(acknowledged.size()).isGreaterThanOrEqualTo(5_000);
 
         // Logs were one JSON object per line.
-        String listening = output.stream().filter(l -> l.contains("Vigil listening")).findFirst().orElseThrow();
+        String listening = first.output.stream().filter(l -> l.contains("Vigil listening")).findFirst().orElseThrow();
         assertThat(JSON.readTree(listening).get("level").textValue()).isEqualTo("INFO");
 
-        int port = start();
+        server = ServerProcess.start(data);
         Map<String, Integer> stored = new HashMap<>();
         String cursor = null;
         do {
-            JsonNode page = JSON.readTree(get(port, "/v1/events?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)).body());
+            JsonNode page = JSON.readTree(server.get("/v1/events?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor)).body());
             page.get("events").forEach(e -> stored.merge(e.get("id").textValue(), 1, Integer::sum));
             cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").textValue();
         } while (cursor != null);
@@ -143,7 +92,7 @@ class CrashRecoveryTest {
 
         // A client retrying an acknowledged batch after the restart is told it was a duplicate.
         String retried = sentBatches.values().iterator().next();
-        JsonNode again = JSON.readTree(post(port, retried).body());
+        JsonNode again = JSON.readTree(server.post("/v1/events", retried).body());
         assertThat(again.get("accepted").intValue()).isEqualTo(50);
         assertThat(again.get("duplicates").intValue()).isEqualTo(50);
     }
