@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar vigil-bench.jar load ...} drives a running server; {@code jmh ...} runs the JMH benchmarks. */
 @Command(name = "vigil-bench", mixinStandardHelpOptions = true,
         description = "Vigil's load generator and JMH benchmarks.",
-        subcommands = {LoadGenerator.class, BenchMain.Jmh.class})
+        subcommands = {LoadGenerator.class, PauseLatency.class, BenchMain.Jmh.class})
 public final class BenchMain implements Runnable {
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));

@@ -116,10 +116,11 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
             return;
         }
         switch (action) {
-            case Action.PauseAgent p -> enqueue(incident, "pause_agent", null, null,
-                    Json.MAPPER.createObjectNode().put("reason", "incident " + incident.id() + ": " + incident.title()));
-            case Action.ResumeAgent r -> enqueue(incident, "resume_agent", null, null,
-                    Json.MAPPER.createObjectNode().put("reason", "incident " + incident.id()));
+            // The agent travels in the payload: pausing reads nothing else, so nothing delays it.
+            case Action.PauseAgent p -> enqueue(incident, "pause_agent", null, null, Json.MAPPER.createObjectNode()
+                    .put("agent", incident.agent()).put("reason", "incident " + incident.id() + ": " + incident.title()));
+            case Action.ResumeAgent r -> enqueue(incident, "resume_agent", null, null, Json.MAPPER.createObjectNode()
+                    .put("agent", incident.agent()).put("reason", "incident " + incident.id()));
             case Action.Notify n -> {
                 for (Channel c : targets(incident, n)) enqueue(incident, "notify", c.name(), "triggered", Json.MAPPER.createObjectNode());
             }
@@ -291,14 +292,14 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
     public Delivery run(Outbox.Entry e) {
         return switch (e.action()) {
             case "pause_agent" -> {
-                Incident i = incidents.get(e.incident()).orElseThrow();
-                control.pause(i.agent(), e.payload().path("reason").asText());
-                yield Delivery.delivered("agent " + i.agent() + " paused");
+                String agent = e.payload().path("agent").asText();
+                control.pause(agent, e.payload().path("reason").asText());
+                yield Delivery.delivered("agent " + agent + " paused");
             }
             case "resume_agent" -> {
-                Incident i = incidents.get(e.incident()).orElseThrow();
-                control.resume(i.agent(), e.payload().path("reason").asText());
-                yield Delivery.delivered("agent " + i.agent() + " resumed");
+                String agent = e.payload().path("agent").asText();
+                control.resume(agent, e.payload().path("reason").asText());
+                yield Delivery.delivered("agent " + agent + " resumed");
             }
             case "notify" -> deliver(e.channel(), Notification.incident(e.transition(), incidents.get(e.incident()).orElseThrow(), link(e.incident())));
             case "create_ticket" -> {
