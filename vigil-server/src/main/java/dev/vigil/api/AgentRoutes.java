@@ -22,14 +22,17 @@ import java.util.concurrent.locks.LockSupport;
 /** The fleet ({@code /v1/agents}) and the control plane: documents, their SSE stream, pause and resume. */
 final class AgentRoutes {
     private final ControlPlane control;
+    private final dev.vigil.respond.Responder responder;
     private final FleetStats fleet;
     private final IncidentStore incidents;
     private final AgentRegistry registry;
     private final List<String> declared;
     private final Clock clock;
 
-    AgentRoutes(ControlPlane control, FleetStats fleet, IncidentStore incidents, AgentRegistry registry, List<String> declared, Clock clock) {
+    AgentRoutes(ControlPlane control, dev.vigil.respond.Responder responder, FleetStats fleet, IncidentStore incidents,
+                AgentRegistry registry, List<String> declared, Clock clock) {
         this.control = control;
+        this.responder = responder;
         this.fleet = fleet;
         this.incidents = incidents;
         this.registry = registry;
@@ -81,11 +84,13 @@ final class AgentRoutes {
     }
 
     void pause(Context ctx) {
-        ctx.json(control.pause(ctx.pathParam("id"), reason(ctx, "paused")));
+        ctx.json(control.pause(ctx.pathParam("id"), reason(ctx, "paused"), null));
     }
 
     void resume(Context ctx) {
-        ctx.json(control.resume(ctx.pathParam("id"), reason(ctx, "resumed")));
+        ControlPlane.Resumed r = control.resume(ctx.pathParam("id"), reason(ctx, "resumed"));
+        responder.resumed(r, Authenticator.principal(ctx).name());
+        ctx.json(r.document());
     }
 
     private static String reason(Context ctx, String what) {

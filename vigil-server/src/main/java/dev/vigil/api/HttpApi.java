@@ -12,6 +12,7 @@ import dev.vigil.pipeline.RuleService;
 import dev.vigil.control.ControlPlane;
 import dev.vigil.control.FleetStats;
 import dev.vigil.respond.Outbox;
+import dev.vigil.respond.Responder;
 import dev.vigil.rule.AgentRegistry;
 import java.time.Clock;
 import dev.vigil.metrics.VigilMetrics;
@@ -34,7 +35,7 @@ public final class HttpApi {
 
     /** What the routes need; built once by the server. */
     public record Parts(VigilConfig config, KeyRing keys, IngestService ingest, EventLog eventLog,
-                        IncidentManager incidents, RuleService rules, ControlPlane control, FleetStats fleet,
+                        IncidentManager incidents, RuleService rules, ControlPlane control, Responder responder, FleetStats fleet,
                         AgentRegistry registry, Outbox outbox, Clock clock, VigilMetrics metrics, BooleanSupplier ready) {}
 
     public static Javalin create(Parts p) {
@@ -42,7 +43,7 @@ public final class HttpApi {
         EventRoutes events = new EventRoutes(p.ingest(), p.eventLog(), p.config().ingest().maxBodyBytes());
         IncidentRoutes incidents = new IncidentRoutes(p.incidents());
         RuleRoutes rules = new RuleRoutes(p.rules());
-        AgentRoutes agents = new AgentRoutes(p.control(), p.fleet(), p.incidents().store(), p.registry(),
+        AgentRoutes agents = new AgentRoutes(p.control(), p.responder(), p.fleet(), p.incidents().store(), p.registry(),
                 p.config().agents().stream().map(VigilConfig.Agent::id).toList(), p.clock());
         ReportRoutes reports = new ReportRoutes(p.incidents().store(), p.outbox(), p.clock());
         RouteRole[] metricsRoles = p.config().metrics().requireAuth() ? new RouteRole[] {Role.OPERATOR} : new RouteRole[0];

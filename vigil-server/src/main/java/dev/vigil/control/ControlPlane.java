@@ -59,19 +59,29 @@ public final class ControlPlane {
         return out;
     }
 
-    public ControlDocument pause(String agent, String reason) {
-        return change(agent, d -> d.next(ControlDocument.PAUSED, reason, clock.instant(), d.directives(), d.telemetry()));
+    /** @param incident the incident whose playbook pauses the agent; null for an operator's pause */
+    public ControlDocument pause(String agent, String reason, String incident) {
+        return change(agent, d -> d.next(ControlDocument.PAUSED, reason, clock.instant(), incident, d.directives(), d.telemetry()));
     }
 
-    public ControlDocument resume(String agent, String reason) {
-        return change(agent, d -> d.next(ControlDocument.RUNNING, reason, clock.instant(), d.directives(), d.telemetry()));
+    /** Resumes the agent; the returned pair says which incident's pause this reverted, if any. */
+    public Resumed resume(String agent, String reason) {
+        String[] revertedIncident = new String[1];
+        ControlDocument next = change(agent, d -> {
+            revertedIncident[0] = d.paused() ? d.pausedBy() : null;
+            return d.next(ControlDocument.RUNNING, reason, clock.instant(), null, d.directives(), d.telemetry());
+        });
+        return new Resumed(next, revertedIncident[0]);
     }
+
+    /** @param reverted the incident whose pause was reverted, or null */
+    public record Resumed(ControlDocument document, String reverted) {}
 
     public ControlDocument addDirective(String agent, ControlDocument.Directive directive) {
         return change(agent, d -> {
             List<ControlDocument.Directive> next = new ArrayList<>(d.directives());
             next.add(directive);
-            return d.next(d.state(), d.reason(), d.since(), next, d.telemetry());
+            return d.next(d.state(), d.reason(), d.since(), d.pausedBy(), next, d.telemetry());
         });
     }
 
@@ -84,13 +94,13 @@ public final class ControlPlane {
                 if (x.id().equals(id)) removed[0] = x;
                 else next.add(x);
             }
-            return removed[0] == null ? d : d.next(d.state(), d.reason(), d.since(), next, d.telemetry());
+            return removed[0] == null ? d : d.next(d.state(), d.reason(), d.since(), d.pausedBy(), next, d.telemetry());
         });
         return Optional.ofNullable(removed[0]);
     }
 
     public ControlDocument telemetry(String agent, ControlDocument.Telemetry telemetry) {
-        return change(agent, d -> d.next(d.state(), d.reason(), d.since(), d.directives(), telemetry));
+        return change(agent, d -> d.next(d.state(), d.reason(), d.since(), d.pausedBy(), d.directives(), telemetry));
     }
 
     /** Directives past their expiry, of every agent in the cache or the database. */

@@ -236,6 +236,13 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
         }
     }
 
+    /** Puts the revert of a pause on the timeline of the incident that paused the agent. */
+    public void resumed(ControlPlane.Resumed r, String actor) {
+        if (r.reverted() != null) {
+            incidents.record(r.reverted(), "reverted", actor, "agent " + r.document().agent() + " resumed: " + r.document().reason());
+        }
+    }
+
     /** The medium protocol for an incident whose automatic recovery failed. */
     public void escalate(String incidentId, String why) {
         Incident before = incidents.get(incidentId).orElse(null);
@@ -293,12 +300,12 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
         return switch (e.action()) {
             case "pause_agent" -> {
                 String agent = e.payload().path("agent").asText();
-                control.pause(agent, e.payload().path("reason").asText());
+                control.pause(agent, e.payload().path("reason").asText(), e.incident());
                 yield Delivery.delivered("agent " + agent + " paused");
             }
             case "resume_agent" -> {
                 String agent = e.payload().path("agent").asText();
-                control.resume(agent, e.payload().path("reason").asText());
+                resumed(control.resume(agent, e.payload().path("reason").asText()), "vigil");
                 yield Delivery.delivered("agent " + agent + " resumed");
             }
             case "notify" -> deliver(e.channel(), Notification.incident(e.transition(), incidents.get(e.incident()).orElseThrow(), link(e.incident())));

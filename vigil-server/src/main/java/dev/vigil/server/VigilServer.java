@@ -161,7 +161,7 @@ public final class VigilServer implements AutoCloseable {
             }
         }, 250, 250, TimeUnit.MILLISECONDS);
 
-        Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, control, fleet,
+        Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, control, responder, fleet,
                 agentRegistry(config), outbox, clock, metrics, db::reachable));
         RuleWatcher watcher = null;
         try {

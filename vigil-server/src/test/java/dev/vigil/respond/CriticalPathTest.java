@@ -93,10 +93,15 @@ class CriticalPathTest {
         assertThat(f.tickets.requests).hasSize(1); // tickets are not notified of transitions
 
         // No automatic recovery for critical: still paused until an operator resumes.
-        assertThat(f.vigil.get("/v1/agents/billing-bot/control", OPERATOR).json().get("state").textValue()).isEqualTo("paused");
+        JsonNode stillPaused = f.vigil.get("/v1/agents/billing-bot/control", OPERATOR).json();
+        assertThat(stillPaused.get("state").textValue()).isEqualTo("paused");
+        assertThat(stillPaused.get("paused_by").textValue()).isEqualTo(id);
         JsonNode resumed = f.vigil.post("/v1/agents/billing-bot/resume", OPERATOR, "application/json", "{\"reason\":\"fixed\"}").json();
         assertThat(resumed.get("state").textValue()).isEqualTo("running");
         await().atMost(Duration.ofSeconds(10)).until(() -> stream.get(stream.size() - 1).get("state").textValue().equals("running"));
+        // The revert is on the timeline of the incident that paused the agent.
+        assertThat(f.vigil.get("/v1/incidents/" + id, OPERATOR).json().get("timeline").toString())
+                .contains("\"type\":\"reverted\",\"actor\":\"VIGIL_OPERATOR_KEY\",\"detail\":\"agent billing-bot resumed: fixed (by VIGIL_OPERATOR_KEY)\"");
     }
 
     @Test

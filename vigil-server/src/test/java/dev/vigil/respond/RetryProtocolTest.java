@@ -98,6 +98,30 @@ class RetryProtocolTest {
     }
 
     @Test
+    void retriesAreBoundedPerAgentPerHour() throws Exception {
+        f = new ResponseFixture(data, "");
+        for (String task : new String[] {"a", "b", "c", "d"}) {
+            String fail = FAIL.replace("refund-1", task);
+            f.vigil.accept("[" + fail + "," + fail + "," + fail + "]");
+            await().atMost(Duration.ofSeconds(10)).until(() -> f.incident("?rule=task-failure-storm&status=open") != null);
+            JsonNode open = f.incident("?rule=task-failure-storm&status=open");
+            if (!task.equals("d")) {
+                // Answer each retry so the next storm is not a fallback case.
+                await().atMost(Duration.ofSeconds(10)).until(() -> !directives().isEmpty());
+                f.vigil.accept("[{\"agent\":\"refunder\",\"kind\":\"outcome\",\"status\":\"ok\",\"directive\":\""
+                        + directives().get(0).get("id").textValue() + "\"}]");
+                await().atMost(Duration.ofSeconds(10)).until(() -> f.incident("?rule=task-failure-storm&status=open") == null);
+            } else {
+                await().atMost(Duration.ofSeconds(10)).until(() -> f.incident("?rule=task-failure-storm&status=open").get("escalated").booleanValue());
+                assertThat(f.incident("?rule=task-failure-storm&status=open").get("timeline").toString())
+                        .contains("no retry: 3 retries of this agent in the last hour");
+                assertThat(open.get("group").get("task").textValue()).isEqualTo("d");
+            }
+        }
+        assertThat(directives()).isEmpty();
+    }
+
+    @Test
     void anUnansweredRetryTimesOutAndEscalates() throws Exception {
         f = new ResponseFixture(data, "");
         storm();

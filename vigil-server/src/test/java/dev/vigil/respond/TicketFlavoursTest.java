@@ -1,0 +1,78 @@
+package dev.vigil.respond;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.incident.Incident;
+import dev.vigil.notify.Delivery;
+import dev.vigil.notify.Notification;
+import dev.vigil.notify.ticket.TicketChannel;
+import dev.vigil.rule.Category;
+import dev.vigil.rule.Severity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The GitHub and Jira ticket flavours against a real HTTP receiver. */
+class TicketFlavoursTest {
+    private static final Instant T = Instant.parse("2026-11-29T04:00:00Z");
+    private static final Incident INCIDENT = new Incident("inc-1", "policy-violation:agent=a", "policy-violation",
+            "Agent reported a policy violation", Severity.CRITICAL, Category.SECURITY, "a", Map.of("agent", "a"),
+            Incident.Status.OPEN, 1, T, T, T, 5, 5, Map.of(), false, false, List.of(),
+            List.of(new Incident.TimelineEntry(T, "detected", "vigil", "matching event")), null, false, null);
+
+    private static VigilConfig.Channel channel(String url, String flavour, String project) {
+        return new VigilConfig.Channel("ticket", url, null, null, null, null, null, null, null, null, null, null, flavour,
+                "tok-123", project, null, null, Duration.ofSeconds(5));
+    }
+
+    private static Notification ticket() {
+        return new Notification(Notification.Kind.TICKET, "triggered", INCIDENT, "http://vigil/v1/incidents/inc-1", List.of());
+    }
+
+    @Test
+    void githubCreatesAnIssueAndKeepsItsUrl() throws Exception {
+        try (Receiver github = new Receiver()) {
+            github.answer("{\"number\": 7, \"html_url\": \"https://github.com/acme/agents/issues/7\"}");
+            Delivery d = new TicketChannel("gh", channel(github.url("/repos/acme/agents/issues"), "github", null)).deliver(ticket());
+            assertThat(d.ok()).isTrue();
+            assertThat(d.reference()).isEqualTo("https://github.com/acme/agents/issues/7");
+            Receiver.Request r = github.requests.get(0);
+            assertThat(r.path()).isEqualTo("/repos/acme/agents/issues");
+            assertThat(r.header("Authorization")).isEqualTo("Bearer tok-123");
+            assertThat(r.header("Accept")).isEqualTo("application/vnd.github+json");
+            JsonNode body = r.json();
+            assertThat(body.get("title").textValue()).isEqualTo("[CRITICAL] a: Agent reported a policy violation");
+            assertThat(body.get("body").textValue()).contains("Rule: policy-violation (security)").contains("http://vigil/v1/incidents/inc-1");
+            assertThat(body.get("labels").toString()).isEqualTo("[\"vigil\",\"critical\"]");
+        }
+    }
+
+    @Test
+    void jiraCreatesAnIssueInTheProjectAndKeepsItsKey() throws Exception {
+        try (Receiver jira = new Receiver()) {
+            jira.answer("{\"id\": \"10001\", \"key\": \"OPS-42\"}");
+            Delivery d = new TicketChannel("jira", channel(jira.url("/rest/api/2/issue"), "jira", "OPS")).deliver(ticket());
+            assertThat(d.reference()).isEqualTo("OPS-42");
+            JsonNode fields = jira.requests.get(0).json().get("fields");
+            assertThat(fields.get("project").get("key").textValue()).isEqualTo("OPS");
+            assertThat(fields.get("summary").textValue()).isEqualTo("[CRITICAL] a: Agent reported a policy violation");
+            assertThat(fields.get("issuetype").get("name").textValue()).isEqualTo("Bug");
+        }
+    }
+
+    @Test
+    void aRefusedTicketIsNotRetriedButAnUnavailableSystemIs() throws Exception {
+        try (Receiver down = new Receiver()) {
+            down.failNext(1);
+            Delivery d = new TicketChannel("t", channel(down.url("/t"), "generic", null)).deliver(ticket());
+            assertThat(d.ok()).isFalse();
+            assertThat(d.recoverable()).isTrue();
+        }
+        Delivery refused = new TicketChannel("t", channel("http://127.0.0.1:1/nothing-listens", "generic", null)).deliver(ticket());
+        assertThat(refused.recoverable()).isTrue(); // connection refused: the system may come back
+    }
+}
