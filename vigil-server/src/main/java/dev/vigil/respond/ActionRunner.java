@@ -20,9 +20,14 @@ import org.slf4j.LoggerFactory;
  * every {@link #POLL_MILLIS} finds entries that are due, including those left pending by a
  * crash, so a restart resumes them.
  *
+ * <p>Order: entries about one incident for one channel form a lane and run one at a time, in
+ * the order they were planned, so a channel never hears "resolved" before "acknowledged", even
+ * when the first delivery needs retries. {@link #busyLanes} holds the lanes with an entry
+ * running or waiting for a retry; a new entry in a busy lane waits for the poll.
+ *
  * <p>Concurrency: each entry runs on its own virtual thread, so one slow or failing channel
- * never delays another action; at most {@link #MAX_RUNNING} run at once. {@link #running}
- * holds the ids being run, so the poll never starts an entry twice.
+ * never delays another lane (the pause has a lane of its own); at most {@link #MAX_RUNNING}
+ * run at once. {@link #running} holds the ids being run, so the poll never starts an entry twice.
  */
 public final class ActionRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ActionRunner.class);
@@ -45,6 +50,7 @@ public final class ActionRunner implements AutoCloseable {
     private final Duration backoff;
     private Handler handler;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> busyLanes = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(MAX_RUNNING);
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
@@ -63,22 +69,33 @@ public final class ActionRunner implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Runs a freshly planned entry now. */
+    /** Runs a freshly planned entry now, unless an earlier entry of its lane is still under way. */
     public void submit(Outbox.Entry entry) {
+        if (!busyLanes.add(lane(entry))) return; // the poll runs it once the lane is free
+        start(entry);
+    }
+
+    private void start(Outbox.Entry entry) {
         if (!running.add(entry.id())) return;
         slots.acquireUninterruptibly();
         workers.execute(() -> run(entry));
     }
 
+    /** One incident's deliveries to one channel; actions without a channel (pause, resume) are lanes of their own. */
+    private static String lane(Outbox.Entry e) {
+        return e.channel() == null ? e.id() : e.incident() + "|" + e.channel();
+    }
+
     private void poll() {
         try {
-            for (Outbox.Entry e : outbox.due(clock.instant(), MAX_RUNNING)) {
-                if (running.contains(e.id()) || !slots.tryAcquire()) continue;
-                if (!running.add(e.id())) {
-                    slots.release();
-                    continue;
-                }
-                workers.execute(() -> run(e));
+            Instant now = clock.instant();
+            Set<String> earlierPending = new java.util.HashSet<>();
+            for (Outbox.Entry e : outbox.pending(4 * MAX_RUNNING)) {
+                String lane = lane(e);
+                if (!earlierPending.add(lane)) continue; // an earlier entry of this lane goes first
+                busyLanes.add(lane);
+                if (running.contains(e.id()) || e.nextAt().isAfter(now) || slots.availablePermits() == 0) continue;
+                start(e);
             }
         } catch (RuntimeException e) {
             log.warn("outbox poll failed; will try again", e);
@@ -97,6 +114,7 @@ public final class ActionRunner implements AutoCloseable {
             Instant now = clock.instant();
             if (d.ok()) {
                 outbox.done(e.id(), attempts, now, d.detail());
+                busyLanes.remove(lane(e));
                 handler.finished(e, d, attempts);
             } else if (d.recoverable() && attempts < maxAttempts) {
                 Duration wait = backoff.multipliedBy(1L << Math.min(20, attempts - 1));
@@ -108,6 +126,7 @@ public final class ActionRunner implements AutoCloseable {
                 log.warn("{}{} failed for good after {} attempt(s): {}", e.action(), e.channel() == null ? "" : " via " + e.channel(),
                         attempts, d.detail());
                 outbox.failed(e.id(), attempts, now, d.detail());
+                busyLanes.remove(lane(e));
                 handler.finished(e, d, attempts);
             }
         } catch (RuntimeException ex) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every response action, written to the database before it runs (DESIGN §5). The {@code dedup}
@@ -27,16 +28,28 @@ public final class Outbox {
                         Instant createdAt, Instant doneAt) {}
 
     private final Database db;
+    /** Planning order. Starts above every stored entry's, so order holds across restarts too. */
+    private final AtomicLong sequence;
 
     public Outbox(Database db) {
         this.db = db;
+        this.sequence = new AtomicLong(maxSeq());
+    }
+
+    private long maxSeq() {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement("SELECT MAX(seq) FROM outbox");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new StorageException("reading the outbox failed: " + e.getMessage(), e);
+        }
     }
 
     /** Writes the entry; false when an entry with the same dedup key exists (planned before). */
     public boolean insert(Entry e) {
         String sql = switch (db.dialect()) {
-            case SQLITE -> "INSERT OR IGNORE INTO outbox (id, dedup, incident, action, channel, transition, payload, status, attempts, next_at, last_error, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-            case POSTGRESQL -> "INSERT INTO outbox (id, dedup, incident, action, channel, transition, payload, status, attempts, next_at, last_error, created_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup) DO NOTHING";
+            case SQLITE -> "INSERT OR IGNORE INTO outbox (id, dedup, incident, action, channel, transition, payload, status, attempts, next_at, last_error, created_at, done_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            case POSTGRESQL -> "INSERT INTO outbox (id, dedup, incident, action, channel, transition, payload, status, attempts, next_at, last_error, created_at, done_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup) DO NOTHING";
         };
         try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, e.id());
@@ -53,20 +66,20 @@ public final class Outbox {
             s.setLong(12, EventRow.micros(e.createdAt()));
             if (e.doneAt() == null) s.setNull(13, java.sql.Types.BIGINT);
             else s.setLong(13, EventRow.micros(e.doneAt()));
+            s.setLong(14, sequence.incrementAndGet());
             return s.executeUpdate() == 1;
         } catch (SQLException | JsonProcessingException ex) {
             throw new StorageException("writing to the outbox failed: " + ex.getMessage(), ex);
         }
     }
 
-    /** Pending entries due at {@code now}, oldest first. */
-    public List<Entry> due(Instant now, int limit) {
-        return query("SELECT * FROM outbox WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT " + limit,
-                EventRow.micros(now));
+    /** Pending entries in the order they were planned, due or not (later retries wait for earlier ones). */
+    public List<Entry> pending(int limit) {
+        return query("SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT " + limit);
     }
 
     public List<Entry> forIncident(String incident) {
-        return query("SELECT * FROM outbox WHERE incident = ? ORDER BY created_at", incident);
+        return query("SELECT * FROM outbox WHERE incident = ? ORDER BY seq", incident);
     }
 
     /** Entries of one action created in [from, to), e.g. the batch entries of a digest window. */

@@ -8,6 +8,7 @@ CREATE TABLE agent_control (
 -- incident transition and channel, also across restarts.
 CREATE TABLE outbox (
     id         TEXT    PRIMARY KEY,
+    seq        BIGINT  NOT NULL UNIQUE,
     dedup      TEXT    NOT NULL UNIQUE,
     incident   TEXT,
     action     TEXT    NOT NULL,
@@ -21,5 +22,6 @@ CREATE TABLE outbox (
     created_at BIGINT  NOT NULL,
     done_at    BIGINT 
 );
-CREATE INDEX outbox_due ON outbox (status, next_at);
+-- seq: the order entries were planned in, strictly increasing, also across restarts.
+CREATE INDEX outbox_pending ON outbox (status, seq);
 CREATE INDEX outbox_incident ON outbox (incident);

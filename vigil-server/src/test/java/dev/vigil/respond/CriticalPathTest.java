@@ -126,6 +126,23 @@ class CriticalPathTest {
     }
 
     @Test
+    void transitionsReachAChannelInOrderEvenWhenTheFirstDeliveryNeedsRetries() throws Exception {
+        f = new ResponseFixture(data, "");
+        f.pagerduty.failNext(2);
+        f.vigil.accept("[{\"agent\":\"flappy\",\"kind\":\"policy_violation\"}]");
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.pagerduty.refused.get() == 1);
+        String id = f.incident("?agent=flappy").get("id").textValue();
+        f.vigil.post("/v1/incidents/" + id + "/ack", OPERATOR, null, "");
+        f.vigil.post("/v1/incidents/" + id + "/resolve", OPERATOR, "application/json", "{\"note\":\"ok\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            f.vigil.clock.advance(Duration.ofSeconds(1));
+            return f.pagerduty.requests.size() == 3;
+        });
+        assertThat(f.pagerduty.requests).extracting(r -> r.json().get("event_action").textValue())
+                .containsExactly("trigger", "acknowledge", "resolve");
+    }
+
+    @Test
     void drillsNeverPageAndDryRunRulesActOnNothing() throws Exception {
         f = new ResponseFixture(data, """
                 rules: [%s]
