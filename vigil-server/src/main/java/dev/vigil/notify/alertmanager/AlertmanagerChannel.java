@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.json.Json;
-import dev.vigil.notify.Channel;
+import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
 import dev.vigil.notify.Notification;
@@ -12,28 +12,13 @@ import java.time.Clock;
 import java.util.Map;
 
 /** Prometheus Alertmanager: {@code POST /api/v2/alerts}, labels from the incident, {@code endsAt} on resolve. */
-public final class AlertmanagerChannel implements Channel {
-    private final String name;
-    private final VigilConfig.Channel config;
+public final class AlertmanagerChannel extends ConfiguredChannel {
     private final Clock clock;
 
     public AlertmanagerChannel(String name, VigilConfig.Channel config, Clock clock) {
-        if (config.url() == null) throw new IllegalArgumentException("channels." + name + ".url is required for an alertmanager channel");
-        this.name = name;
-        this.config = config;
+        super(name, config);
+        require("url", config.url());
         this.clock = clock;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public boolean paging() {
-        return config.paging();
-    }
-
-    public boolean drill() {
-        return config.drill();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.vigil.notify.email;
 
 import dev.vigil.config.VigilConfig;
-import dev.vigil.notify.Channel;
+import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.Notification;
 import jakarta.mail.Authenticator;
@@ -16,17 +16,14 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
 
 /** E-mail over SMTP (Angus Mail), with STARTTLS and authentication when configured. */
-public final class EmailChannel implements Channel {
-    private final String name;
-    private final VigilConfig.Channel config;
+public final class EmailChannel extends ConfiguredChannel {
     private final Session session;
 
     public EmailChannel(String name, VigilConfig.Channel config) {
+        super(name, config);
         if (config.smtpHost() == null || config.from() == null || config.to().isEmpty()) {
             throw new IllegalArgumentException("channels." + name + ": an email channel needs smtp_host, from and to");
         }
-        this.name = name;
-        this.config = config;
         Properties p = new Properties();
         p.put("mail.smtp.host", config.smtpHost());
         p.put("mail.smtp.port", String.valueOf(config.smtpPort() == null ? 587 : config.smtpPort()));
@@ -43,18 +40,6 @@ public final class EmailChannel implements Channel {
                 return new PasswordAuthentication(config.username(), config.password());
             }
         });
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public boolean paging() {
-        return config.paging();
-    }
-
-    public boolean drill() {
-        return config.drill();
     }
 
     public Delivery deliver(Notification n) {

@@ -3,7 +3,7 @@ package dev.vigil.notify.pagerduty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.json.Json;
-import dev.vigil.notify.Channel;
+import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
 import dev.vigil.notify.Notification;
@@ -14,28 +14,13 @@ import java.util.Map;
  * PagerDuty Events API v2. The incident's fingerprint is the {@code dedup_key}, so trigger,
  * acknowledge and resolve land on one PagerDuty incident, and a redelivery after a crash is a no-op.
  */
-public final class PagerDutyChannel implements Channel {
+public final class PagerDutyChannel extends ConfiguredChannel {
     static final String EVENTS_API = "https://events.pagerduty.com/v2/enqueue";
 
-    private final String name;
-    private final VigilConfig.Channel config;
 
     public PagerDutyChannel(String name, VigilConfig.Channel config) {
-        if (config.routingKey() == null) throw new IllegalArgumentException("channels." + name + ".routing_key is required for a pagerduty channel");
-        this.name = name;
-        this.config = config;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public boolean paging() {
-        return config.paging();
-    }
-
-    public boolean drill() {
-        return config.drill();
+        super(name, config);
+        require("routing_key", config.routingKey());
     }
 
     public Delivery deliver(Notification n) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.json.Json;
-import dev.vigil.notify.Channel;
+import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
 import dev.vigil.notify.Notification;
@@ -17,32 +17,17 @@ import java.util.Map;
  * {@code .../repos/OWNER/REPO/issues}; keeps {@code html_url}), {@code jira} (REST create issue:
  * {@code url} is {@code .../rest/api/2/issue}, {@code project} the project key; keeps {@code key}).
  */
-public final class TicketChannel implements Channel {
-    private final String name;
-    private final VigilConfig.Channel config;
+public final class TicketChannel extends ConfiguredChannel {
     private final String flavour;
 
     public TicketChannel(String name, VigilConfig.Channel config) {
-        if (config.url() == null) throw new IllegalArgumentException("channels." + name + ".url is required for a ticket channel");
+        super(name, config);
+        require("url", config.url());
         this.flavour = config.flavour() == null ? "generic" : config.flavour();
         if (!flavour.equals("generic") && !flavour.equals("github") && !flavour.equals("jira")) {
             throw new IllegalArgumentException("channels." + name + ".flavour must be generic, github or jira, not '" + flavour + "'");
         }
         if (flavour.equals("jira") && config.project() == null) throw new IllegalArgumentException("channels." + name + ".project is required for jira");
-        this.name = name;
-        this.config = config;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public boolean paging() {
-        return config.paging();
-    }
-
-    public boolean drill() {
-        return config.drill();
     }
 
     @Override

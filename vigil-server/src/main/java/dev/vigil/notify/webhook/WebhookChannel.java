@@ -3,7 +3,7 @@ package dev.vigil.notify.webhook;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.json.Json;
-import dev.vigil.notify.Channel;
+import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
 import dev.vigil.notify.Notification;
@@ -21,28 +21,13 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code X-Vigil-Timestamp} (unix seconds), a dot, and the body; receivers recompute it and
  * reject old timestamps to stop replays.
  */
-public final class WebhookChannel implements Channel {
-    private final String name;
-    private final VigilConfig.Channel config;
+public final class WebhookChannel extends ConfiguredChannel {
     private final Clock clock;
 
     public WebhookChannel(String name, VigilConfig.Channel config, Clock clock) {
-        if (config.url() == null) throw new IllegalArgumentException("channels." + name + ".url is required for a webhook channel");
-        this.name = name;
-        this.config = config;
+        super(name, config);
+        require("url", config.url());
         this.clock = clock;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public boolean paging() {
-        return config.paging();
-    }
-
-    public boolean drill() {
-        return config.drill();
     }
 
     public Delivery deliver(Notification n) {
