@@ -57,7 +57,8 @@ public final class VigilServer implements AutoCloseable {
     private final DetectionLoop detection;
     private final IncidentManager incidents;
     private final RuleService rules;
-    private final RuleWatcher watcher;
+    /** Set once while starting, when rule files are watched. */
+    private RuleWatcher watcher;
     private final ActionRunner runner;
     private final ControlPlane control;
     private final VigilMetrics metrics;
@@ -65,14 +66,13 @@ public final class VigilServer implements AutoCloseable {
     private final ScheduledExecutorService background;
 
     private VigilServer(Database db, EventLog eventLog, DetectionLoop detection, IncidentManager incidents, RuleService rules,
-                        RuleWatcher watcher, ActionRunner runner, ControlPlane control, VigilMetrics metrics, Javalin http,
+                        ActionRunner runner, ControlPlane control, VigilMetrics metrics, Javalin http,
                         ScheduledExecutorService background) {
         this.db = db;
         this.eventLog = eventLog;
         this.detection = detection;
         this.incidents = incidents;
         this.rules = rules;
-        this.watcher = watcher;
         this.runner = runner;
         this.control = control;
         this.metrics = metrics;
@@ -163,23 +163,18 @@ public final class VigilServer implements AutoCloseable {
 
         Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, control, responder, fleet,
                 agentRegistry(config), outbox, clock, metrics, db::reachable));
-        RuleWatcher watcher = null;
+        VigilServer server = new VigilServer(db, eventLog, detection, incidents, rules, runner, control, metrics, http, background);
         try {
-            if (d.watchRules()) watcher = RuleWatcher.start(rules);
+            if (d.watchRules()) server.watcher = RuleWatcher.start(rules);
             http.start(config.server().bind(), config.server().port());
             publicUrl[0] = r.publicUrl() != null ? r.publicUrl() : "http://" + config.server().bind() + ":" + http.port();
         } catch (IOException | RuntimeException e) {
-            if (watcher != null) watcher.close();
-            background.shutdownNow();
-            eventLog.close();
-            detection.close();
-            runner.close();
-            db.close();
+            server.close();
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
         }
         log.info("Vigil listening on http://{}:{} with {} ({}), {} rules", config.server().bind(), http.port(),
                 db.dialect().name().toLowerCase(), redact(config.server().jdbcUrl()), loaded.rules().enabled().size());
-        return new VigilServer(db, eventLog, detection, incidents, rules, watcher, runner, control, metrics, http, background);
+        return server;
     }
 
     /** The agents of the configuration, as rules see them. */
