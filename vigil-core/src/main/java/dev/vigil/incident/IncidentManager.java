@@ -41,6 +41,9 @@ public final class IncidentManager {
         /** After acknowledge or resolve; {@code transition} is {@code acknowledged} or {@code resolved}. */
         default void transitioned(Incident incident, String transition) {}
 
+        /** After an operator's verdict. */
+        default void feedback(Incident incident) {}
+
         Listener NONE = (incident, rule) -> {};
     }
 
@@ -166,8 +169,10 @@ public final class IncidentManager {
         Severity right = severity == null ? i.severity() : severity;
         Incident.Feedback feedback = new Incident.Feedback(verdict, right, note, actor, now);
         String detail = verdict.wire() + ", right severity " + right.wire() + (note == null || note.isBlank() ? "" : ": " + note);
-        return save(i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
+        Incident updated = save(i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
                 append(i.timeline(), new Incident.TimelineEntry(now, "feedback", actor, detail)), feedback));
+        listener.feedback(updated);
+        return updated;
     }
 
     /** Adds an entry to the timeline (actions of the response stage use this). */

@@ -13,6 +13,7 @@ import dev.vigil.control.ControlPlane;
 import dev.vigil.control.FleetStats;
 import dev.vigil.respond.Outbox;
 import dev.vigil.respond.Responder;
+import dev.vigil.respond.ResponseStats;
 import dev.vigil.rule.AgentRegistry;
 import java.time.Clock;
 import dev.vigil.metrics.VigilMetrics;
@@ -36,7 +37,8 @@ public final class HttpApi {
     /** What the routes need; built once by the server. */
     public record Parts(VigilConfig config, KeyRing keys, IngestService ingest, EventLog eventLog,
                         IncidentManager incidents, RuleService rules, ControlPlane control, Responder responder, FleetStats fleet,
-                        AgentRegistry registry, Outbox outbox, Clock clock, VigilMetrics metrics, BooleanSupplier ready) {}
+                        AgentRegistry registry, Outbox outbox, ResponseStats stats, Clock clock, VigilMetrics metrics,
+                        BooleanSupplier ready) {}
 
     public static Javalin create(Parts p) {
         Authenticator auth = new Authenticator(p.keys());
@@ -45,7 +47,7 @@ public final class HttpApi {
         RuleRoutes rules = new RuleRoutes(p.rules());
         AgentRoutes agents = new AgentRoutes(p.control(), p.responder(), p.fleet(), p.incidents().store(), p.registry(),
                 p.config().agents().stream().map(VigilConfig.Agent::id).toList(), p.clock());
-        ReportRoutes reports = new ReportRoutes(p.incidents().store(), p.outbox(), p.clock());
+        ReportRoutes reports = new ReportRoutes(p.incidents().store(), p.outbox(), p.stats(), p.clock());
         RouteRole[] metricsRoles = p.config().metrics().requireAuth() ? new RouteRole[] {Role.OPERATOR} : new RouteRole[0];
 
         return Javalin.create(cfg -> {
@@ -87,6 +89,7 @@ public final class HttpApi {
 
             cfg.routes.get("/v1/review", reports::review, Role.OPERATOR);
             cfg.routes.get("/v1/reports/weekly", reports::weekly, Role.OPERATOR);
+            cfg.routes.get("/v1/stats/response", reports::responseStats, Role.OPERATOR);
 
             cfg.routes.get("/v1/rules", rules::list, Role.OPERATOR);
             cfg.routes.post("/v1/rules/validate", rules::validate, Role.ADMIN);

@@ -25,12 +25,20 @@ final class ReportRoutes {
 
     private final IncidentStore incidents;
     private final Outbox outbox;
+    private final dev.vigil.respond.ResponseStats stats;
     private final java.time.Clock clock;
 
-    ReportRoutes(IncidentStore incidents, Outbox outbox, java.time.Clock clock) {
+    ReportRoutes(IncidentStore incidents, Outbox outbox, dev.vigil.respond.ResponseStats stats, java.time.Clock clock) {
         this.incidents = incidents;
         this.outbox = outbox;
+        this.stats = stats;
         this.clock = clock;
+    }
+
+    /** {@code GET /v1/stats/response?since=}: the response's own figures; default the last 7 days. */
+    void responseStats(Context ctx) {
+        Instant since = Params.instant(ctx, "since");
+        ctx.json(stats.since(since != null ? since : clock.instant().minus(java.time.Duration.ofDays(7))));
     }
 
     /** Medium and escalated incidents awaiting review (open or acknowledged), grouped by the batch they joined. */

@@ -70,6 +70,39 @@ public final class VigilMetrics implements AutoCloseable {
                 .register(registry).record(detectionLatency);
     }
 
+    /** A response action finished: its outcome, and the time from detection to its completion. */
+    public void actionCompleted(String action, String outcome, Duration sinceDetection) {
+        Counter.builder("vigil.actions")
+                .description("Response actions by action and outcome (succeeded, failed, skipped)")
+                .tag("action", action).tag("outcome", outcome)
+                .register(registry).increment();
+        if (!"succeeded".equals(outcome)) return;
+        Timer.builder("vigil.action.latency")
+                .description("From an incident's detection to the completion of one of its actions")
+                .tag("action", action)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry).record(sinceDetection.isNegative() ? Duration.ZERO : sinceDetection);
+    }
+
+    public void escalated(String from, String to) {
+        Counter.builder("vigil.escalations").description("Incidents escalated to another protocol")
+                .tag("from", from).tag("to", to).register(registry).increment();
+    }
+
+    public void feedback(String verdict) {
+        Counter.builder("vigil.feedback").description("Operator verdicts on incidents")
+                .tag("verdict", verdict).register(registry).increment();
+    }
+
+    /** Gauges read from a supplier at scrape time, such as escalation accuracy. */
+    public void gauge(String name, String description, java.util.function.DoubleSupplier value) {
+        // Strong: Micrometer holds gauge state weakly, and nothing else holds this supplier.
+        io.micrometer.core.instrument.Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble)
+                .strongReference(true).description(description).register(registry);
+    }
+
     /** A rule's group state was evicted because the rule reached its group cap. */
     public void groupEvicted(String rule) {
         Counter.builder("vigil.detect.groups.evicted")

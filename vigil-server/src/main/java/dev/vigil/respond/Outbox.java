@@ -82,6 +82,11 @@ public final class Outbox {
         return query("SELECT * FROM outbox WHERE incident = ? ORDER BY seq", incident);
     }
 
+    /** Every entry created at or after {@code since}, for the response statistics. */
+    public List<Entry> createdSince(Instant since) {
+        return query("SELECT * FROM outbox WHERE created_at >= ? ORDER BY seq", EventRow.micros(since));
+    }
+
     /** Entries of one action created in [from, to), e.g. the batch entries of a digest window. */
     public List<Entry> created(String action, Instant from, Instant to) {
         return query("SELECT * FROM outbox WHERE action = ? AND created_at >= ? AND created_at < ? ORDER BY created_at",

@@ -69,12 +69,14 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
     private final int retriesPerHour;
     private final java.util.function.Supplier<String> publicUrl;
     private IncidentManager incidents;
+    private final dev.vigil.metrics.VigilMetrics metrics;
     private final Map<String, Deque<Instant>> retries = new HashMap<>();
     private final Map<String, Instant> noRetryUntil = new HashMap<>();
 
     public Responder(Playbooks playbooks, Channels channels, ControlPlane control, FleetStats fleet, Outbox outbox,
                      ActionRunner runner, Clock clock, int defaultMaxContextTokens, int retriesPerHour,
-                     java.util.function.Supplier<String> publicUrl) {
+                     java.util.function.Supplier<String> publicUrl, dev.vigil.metrics.VigilMetrics metrics) {
+        this.metrics = metrics;
         this.playbooks = playbooks;
         this.channels = channels;
         this.control = control;
@@ -248,6 +250,7 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
         Incident before = incidents.get(incidentId).orElse(null);
         if (before == null || before.escalated() || !before.active()) return;
         Incident escalated = incidents.escalate(incidentId, why);
+        metrics.escalated(before.severity().wire(), Severity.MEDIUM.wire());
         for (Action action : playbooks.forSeverity(Severity.MEDIUM)) {
             if (!(action instanceof Action.Retry)) plan(escalated, action);
         }
@@ -329,7 +332,12 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
 
     @Override
     public void finished(Outbox.Entry e, Delivery result, int attempts) {
-        if (e.incident() == null) return;
+        if (e.incident() == null) {
+            metrics.actionCompleted(e.action(), result.ok() ? "succeeded" : "failed", Duration.between(e.createdAt(), clock.instant()));
+            return;
+        }
+        incidents.get(e.incident()).ifPresent(i -> metrics.actionCompleted(e.action(), result.ok() ? "succeeded" : "failed",
+                Duration.between(i.detectedAt(), clock.instant())));
         String what = e.action() + (e.channel() == null ? "" : " via " + e.channel())
                 + (e.transition() == null || e.transition().equals("triggered") ? "" : " (" + e.transition() + ")");
         incidents.record(e.incident(), result.ok() ? "action_succeeded" : "action_failed", "vigil",
@@ -357,6 +365,7 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
         outbox.insert(new Outbox.Entry(id, "record:" + id, incident.id(), action, channel, null, payload, status,
                 status.equals("done") ? 1 : 0, now, detail, now, now));
         incidents.record(incident.id(), status.equals("skipped") ? "action_skipped" : "action_succeeded", "vigil", action + ": " + detail);
+        metrics.actionCompleted(action, status.equals("skipped") ? "skipped" : "succeeded", Duration.between(incident.detectedAt(), now));
     }
 
     private String link(String incident) {

@@ -14,6 +14,7 @@ import dev.vigil.respond.ActionRunner;
 import dev.vigil.respond.Outbox;
 import dev.vigil.respond.Playbooks;
 import dev.vigil.respond.Responder;
+import dev.vigil.respond.ResponseStats;
 import dev.vigil.detect.DetectionEngine;
 import dev.vigil.detect.InMemoryStateStore;
 import dev.vigil.incident.IncidentManager;
@@ -36,6 +37,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -125,7 +127,7 @@ public final class VigilServer implements AutoCloseable {
         ActionRunner runner = new ActionRunner(outbox, clock, r.actionAttempts(), r.actionBackoff());
         String[] publicUrl = {"http://" + config.server().bind() + ":" + config.server().port()};
         Responder responder = new Responder(playbooks, channels, control, fleet, outbox, runner, clock,
-                r.retryDefaultMaxContextTokens(), r.retriesPerAgentPerHour(), () -> publicUrl[0]);
+                r.retryDefaultMaxContextTokens(), r.retriesPerAgentPerHour(), () -> publicUrl[0], metrics);
         IncidentManager incidents = new IncidentManager(Stores.incidents(db), clock, d.maxEvidence(), new IncidentManager.Listener() {
             public void opened(Incident incident, dev.vigil.rule.Rule rule) {
                 metrics.incidentOpened(incident.severity().wire(), incident.rule(),
@@ -135,6 +137,10 @@ public final class VigilServer implements AutoCloseable {
 
             public void transitioned(Incident incident, String transition) {
                 responder.transitioned(incident, transition);
+            }
+
+            public void feedback(Incident incident) {
+                metrics.feedback(incident.feedback().verdict().wire());
             }
         });
         responder.start(incidents);
@@ -161,8 +167,10 @@ public final class VigilServer implements AutoCloseable {
             }
         }, 250, 250, TimeUnit.MILLISECONDS);
 
+        ResponseStats stats = new ResponseStats(incidents.store(), outbox, clock);
+        registerResponseGauges(metrics, stats, clock);
         Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, control, responder, fleet,
-                agentRegistry(config), outbox, clock, metrics, db::reachable));
+                agentRegistry(config), outbox, stats, clock, metrics, db::reachable));
         VigilServer server = new VigilServer(db, eventLog, detection, incidents, rules, runner, control, metrics, http, background);
         try {
             if (d.watchRules()) server.watcher = RuleWatcher.start(rules);
@@ -175,6 +183,28 @@ public final class VigilServer implements AutoCloseable {
         log.info("Vigil listening on http://{}:{} with {} ({}), {} rules", config.server().bind(), http.port(),
                 db.dialect().name().toLowerCase(), redact(config.server().jdbcUrl()), loaded.rules().enabled().size());
         return server;
+    }
+
+    /**
+     * Escalation accuracy and false-positive rate over the last 7 days, as gauges. Computing them
+     * reads the store, so a value is reused for a minute; NaN until some incident has feedback.
+     */
+    private static void registerResponseGauges(VigilMetrics metrics, ResponseStats stats, Clock clock) {
+        Object[] cached = {null, Instant.MIN};
+        java.util.function.Function<String, Double> figure = key -> {
+            synchronized (cached) {
+                if (((Instant) cached[1]).isBefore(clock.instant().minusSeconds(60))) {
+                    cached[0] = stats.since(clock.instant().minus(Duration.ofDays(7)));
+                    cached[1] = clock.instant();
+                }
+                Object v = ((Map<?, ?>) cached[0]).get(key);
+                return v instanceof Number n ? n.doubleValue() : Double.NaN;
+            }
+        };
+        metrics.gauge("vigil.escalation.accuracy", "Share of incidents with feedback whose severity was right (7 days)",
+                () -> figure.apply("escalation_accuracy"));
+        metrics.gauge("vigil.false.positive.rate", "False positives over incidents with feedback (7 days)",
+                () -> figure.apply("false_positive_rate"));
     }
 
     /** The agents of the configuration, as rules see them. */
