@@ -1,5 +1,6 @@
 package dev.vigil.rule;
 
+import dev.vigil.time.Durations;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,6 +12,24 @@ import java.util.List;
 public sealed interface Primitive {
     /** The longest span of event time the primitive looks back over; state older than this is dead. */
     Duration horizon();
+
+    /** A one-line summary for people, such as {@code count: at least 3 within 5m}. */
+    default String describe() {
+        return switch (this) {
+            case PerEvent e -> "every matching event";
+            case Count c -> "count: at least " + c.atLeast() + " within " + Durations.format(c.within());
+            case Rate r -> "rate: above " + r.above() + " of (" + r.of().text() + ") within "
+                    + Durations.format(r.within()) + ", at least " + r.minEvents() + " events";
+            case Sum s -> "sum: " + s.value().text() + " above " + (s.above() != null ? s.above() : s.aboveBudget().text())
+                    + " within " + Durations.format(s.within());
+            case Surge s -> "surge: " + s.aggregate().name().toLowerCase() + " of " + s.value().text() + " per "
+                    + Durations.format(s.window()) + " above " + s.factor() + "x the mean of " + s.baselineWindows() + " windows";
+            case Repeat r -> "repeat: " + r.atLeast() + " identical " + r.same().stream().map(GroupField::name).toList()
+                    + " within " + Durations.format(r.within());
+            case Sequence q -> "sequence: " + q.steps().size() + " steps within " + Durations.format(q.within());
+            case Absent a -> "absent: silent for " + Durations.format(a.silence());
+        };
+    }
 
     /** No primitive: fires for every matching event. */
     record PerEvent() implements Primitive {

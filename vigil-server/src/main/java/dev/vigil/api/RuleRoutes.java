@@ -1,7 +1,6 @@
 package dev.vigil.api;
 
 import dev.vigil.pipeline.RuleService;
-import dev.vigil.rule.Primitive;
 import dev.vigil.rule.Rule;
 import dev.vigil.rule.RuleError;
 import dev.vigil.rule.GroupField;
@@ -63,7 +62,7 @@ final class RuleRoutes {
         m.put("category", r.category());
         m.put("match", r.match().text());
         m.put("group_by", r.groupBy().stream().map(GroupField::name).toList());
-        m.put("primitive", primitive(r.primitive()));
+        m.put("primitive", r.primitive().describe());
         m.put("enabled", r.enabled());
         m.put("dry_run", r.dryRun());
         m.put("labels", r.labels());
@@ -71,23 +70,5 @@ final class RuleRoutes {
         m.put("runbook", r.runbook());
         m.put("source", r.source());
         return m;
-    }
-
-    /** The primitive as its YAML name plus a readable summary. */
-    static String primitive(Primitive p) {
-        return switch (p) {
-            case Primitive.PerEvent e -> "every matching event";
-            case Primitive.Count c -> "count: at least " + c.atLeast() + " within " + dev.vigil.time.Durations.format(c.within());
-            case Primitive.Rate r -> "rate: above " + r.above() + " of (" + r.of().text() + ") within "
-                    + dev.vigil.time.Durations.format(r.within()) + ", at least " + r.minEvents() + " events";
-            case Primitive.Sum s -> "sum: " + s.value().text() + " above " + (s.above() != null ? s.above() : s.aboveBudget().text())
-                    + " within " + dev.vigil.time.Durations.format(s.within());
-            case Primitive.Surge s -> "surge: " + s.aggregate().name().toLowerCase() + " of " + s.value().text() + " per "
-                    + dev.vigil.time.Durations.format(s.window()) + " above " + s.factor() + "x the mean of " + s.baselineWindows() + " windows";
-            case Primitive.Repeat r -> "repeat: " + r.atLeast() + " identical " + r.same().stream().map(GroupField::name).toList()
-                    + " within " + dev.vigil.time.Durations.format(r.within());
-            case Primitive.Sequence q -> "sequence: " + q.steps().size() + " steps within " + dev.vigil.time.Durations.format(q.within());
-            case Primitive.Absent a -> "absent: silent for " + dev.vigil.time.Durations.format(a.silence());
-        };
     }
 }

@@ -1,0 +1,107 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.drill.DrillFile;
+import dev.vigil.drill.DrillRunner;
+import dev.vigil.drill.Runbook;
+import dev.vigil.json.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil drill run} and {@code vigil drill runbook}. */
+@Command(name = "drill", mixinStandardHelpOptions = true, description = "Chaos drills that prove the response works, and the runbook.",
+        subcommands = {DrillCommand.Run.class, DrillCommand.RunbookCommand.class})
+final class DrillCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static DrillFile load(List<Path> files) throws IOException {
+        if (files.isEmpty()) return DrillFile.defaults();
+        List<JsonNode> agents = new ArrayList<>();
+        List<DrillFile.Case> cases = new ArrayList<>();
+        for (Path f : files) {
+            DrillFile d = DrillFile.parse(f.toString(), Files.readString(f));
+            agents.addAll(d.agents());
+            cases.addAll(d.drills());
+        }
+        return new DrillFile(agents, cases);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run drill files (default: the built-in pack) against an embedded Vigil on a virtual clock, or a running server.")
+    static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..*", paramLabel = "FILE")
+        List<Path> files = new ArrayList<>();
+
+        @Option(names = "--url", description = "a running Vigil; events are marked as drills, so nobody is paged")
+        String url;
+
+        @Option(names = "--key", defaultValue = "${env:VIGIL_ADMIN_KEY}", description = "admin key for --url (default: $VIGIL_ADMIN_KEY)")
+        String key;
+
+        @Option(names = "--json", description = "one JSON object per case")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            DrillFile drills;
+            try {
+                drills = load(files);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("vigil: " + e.getMessage());
+                return 2;
+            }
+            DrillRunner runner = url == null ? DrillRunner.embedded(drills.agents()) : DrillRunner.remote(url, key);
+            List<DrillRunner.Result> results = runner.run(drills.drills());
+            if (json) {
+                for (DrillRunner.Result r : results) out.println(Json.MAPPER.writeValueAsString(r));
+            } else {
+                out.printf("%-36s %-7s %12s %10s  %s%n", "CASE", "RESULT", "DETECTION", "ACTION", "DETAIL");
+                for (DrillRunner.Result r : results) {
+                    out.printf("%-36s %-7s %12s %10s  %s%n", r.name(), r.skipped() ? "skip" : r.passed() ? "pass" : "FAIL",
+                            r.detectionMs() == null ? "-" : r.detectionMs() + " ms", r.actionMs() == null ? "-" : r.actionMs() + " ms", r.message());
+                }
+            }
+            long failed = results.stream().filter(r -> !r.passed()).count();
+            (json ? spec.commandLine().getErr() : out).println(results.size() + " cases, " + failed + " failed");
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "runbook", mixinStandardHelpOptions = true,
+            description = "Render the rules, playbooks and drills (default: the built-in packs) as the on-call runbook in Markdown.")
+    static final class RunbookCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-o", "--output"}, description = "write to this file instead of standard output")
+        Path output;
+
+        @Override
+        public Integer call() throws IOException {
+            String md = Runbook.defaults();
+            if (output == null) spec.commandLine().getOut().print(md);
+            else Files.writeString(output, md);
+            return 0;
+        }
+    }
+}
