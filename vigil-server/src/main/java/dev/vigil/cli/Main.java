@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Incident response for fleets of AI agents.",
-        subcommands = {ServeCommand.class, RulesCommand.class, ReplayCommand.class, DrillCommand.class})
+        subcommands = {ServeCommand.class, RulesCommand.class, ReplayCommand.class, DrillCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
