@@ -13,8 +13,9 @@ import java.util.Map;
  */
 public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage, Auth auth, Metrics metrics,
                           List<Path> rules, List<Agent> agents, Detection detection,
-                          Map<String, Channel> channels, Map<String, JsonNode> playbooks, Response response) {
+                          Map<String, Channel> channels, Map<String, JsonNode> playbooks, Response response, Meta meta) {
     public VigilConfig {
+        if (meta == null) meta = new Meta(null, null, null, null);
         channels = channels == null ? Map.of() : Map.copyOf(channels);
         playbooks = playbooks == null ? Map.of() : Map.copyOf(playbooks);
         if (response == null) response = new Response(null, null, null, null, null);
@@ -30,16 +31,32 @@ public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage
     }
 
     public static VigilConfig defaults() {
-        return new VigilConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new VigilConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The same configuration with another server section (command-line flags, tests). */
     public VigilConfig withServer(Server server) {
-        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection, channels, playbooks, response);
+        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection, channels, playbooks, response, meta);
     }
 
     public VigilConfig withLog(Log log) {
-        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection, channels, playbooks, response);
+        return new VigilConfig(server, log, ingest, storage, auth, metrics, rules, agents, detection, channels, playbooks, response, meta);
+    }
+
+    /**
+     * Vigil watching itself: past these thresholds, over {@code window}, it raises an incident
+     * about itself ({@code vigil-self-monitoring}) and notifies every channel.
+     *
+     * @param detectionLatencyP99 p99 of detection latency
+     * @param channelFailures     deliveries given up for good
+     */
+    public record Meta(Duration detectionLatencyP99, Integer channelFailures, Duration window, Duration checkEvery) {
+        public Meta {
+            if (detectionLatencyP99 == null) detectionLatencyP99 = Duration.ofSeconds(30);
+            if (channelFailures == null) channelFailures = 3;
+            if (window == null) window = Duration.ofMinutes(15);
+            if (checkEvery == null) checkEvery = Duration.ofMinutes(1);
+        }
     }
 
     /**

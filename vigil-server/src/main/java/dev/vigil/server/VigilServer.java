@@ -15,6 +15,7 @@ import dev.vigil.respond.Outbox;
 import dev.vigil.respond.Playbooks;
 import dev.vigil.respond.Responder;
 import dev.vigil.respond.ResponseStats;
+import dev.vigil.respond.SelfMonitor;
 import dev.vigil.detect.DetectionEngine;
 import dev.vigil.detect.InMemoryStateStore;
 import dev.vigil.incident.IncidentManager;
@@ -112,7 +113,9 @@ public final class VigilServer implements AutoCloseable {
             db.close();
             throw new ConfigException(e.getMessage());
         }
-        Playbooks.Loaded loadedPlaybooks = Playbooks.load(config.playbooks(), loaded.rules().all(),
+        List<dev.vigil.rule.Rule> withSelf = new java.util.ArrayList<>(loaded.rules().all());
+        withSelf.add(SelfMonitor.RULE);
+        Playbooks.Loaded loadedPlaybooks = Playbooks.load(config.playbooks(), withSelf,
                 config.channels().keySet(), channels.firstTicketChannel());
         if (loadedPlaybooks.playbooks() == null) {
             db.close();
@@ -169,6 +172,15 @@ public final class VigilServer implements AutoCloseable {
 
         ResponseStats stats = new ResponseStats(incidents.store(), outbox, clock);
         registerResponseGauges(metrics, stats, clock);
+        SelfMonitor self = new SelfMonitor(stats, outbox, incidents, config.meta(), clock);
+        long selfEvery = config.meta().checkEvery().toMillis();
+        background.scheduleWithFixedDelay(() -> {
+            try {
+                self.check();
+            } catch (RuntimeException e) {
+                log.warn("self-monitoring failed; will try again", e);
+            }
+        }, selfEvery, selfEvery, TimeUnit.MILLISECONDS);
         Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, control, responder, fleet,
                 agentRegistry(config), outbox, stats, clock, metrics, db::reachable));
         VigilServer server = new VigilServer(db, eventLog, detection, incidents, rules, runner, control, metrics, http, background);
