@@ -12,10 +12,6 @@ import dev.vigil.time.ManualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,18 +26,23 @@ import java.util.stream.Stream;
  * A fresh Vigil for one drill case: its own database in a temporary directory, a virtual clock,
  * and a drill channel (a webhook to a receiver in this process) that can be told to fail.
  */
-final class EmbeddedTarget implements Target {
+final class EmbeddedTarget extends HttpTarget {
     static final Instant START = Instant.parse("2026-01-05T09:00:00Z");
 
     private final Path data;
     private final HttpServer receiver;
-    private final AtomicInteger failures = new AtomicInteger();
-    private final ManualClock clock = new ManualClock(START);
+    private final AtomicInteger failures;
+    private final ManualClock clock;
     private final VigilServer server;
-    private final String key = Credentials.newKey("drill");
-    private final HttpClient http = HttpClient.newHttpClient();
 
     EmbeddedTarget(List<JsonNode> agents) {
+        this(agents, Credentials.newKey("drill"), new VigilServer[1]);
+    }
+
+    private EmbeddedTarget(List<JsonNode> agents, String key, VigilServer[] started) {
+        super(() -> "http://127.0.0.1:" + started[0].port(), key);
+        this.failures = new AtomicInteger();
+        this.clock = new ManualClock(START);
         try {
             data = Files.createTempDirectory("vigil-drill");
             receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -69,35 +70,7 @@ final class EmbeddedTarget implements Target {
         VigilConfig config = ConfigLoader.parse("drill", yaml)
                 .withServer(new VigilConfig.Server(0, "127.0.0.1", data, null));
         server = VigilServer.start(config, clock, Map.of("VIGIL_ADMIN_KEY", key));
-    }
-
-    @Override
-    public int post(String path, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body))).statusCode();
-    }
-
-    @Override
-    public JsonNode get(String path) {
-        try {
-            return Json.MAPPER.readTree(send(HttpRequest.newBuilder(uri(path)).GET()).body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder b) {
-        try {
-            return http.send(b.header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        started[0] = server;
     }
 
     @Override
