@@ -138,10 +138,15 @@ public final class IncidentManager {
         return updated;
     }
 
-    /** Moves the incident to the medium protocol (a failed automatic recovery), on its timeline. */
+    /**
+     * Moves the incident to the medium protocol (a failed automatic recovery), on its timeline.
+     *
+     * @return the escalated incident, or null when it was already escalated or is resolved (checked
+     *         under this manager's lock, so two escalations never both proceed)
+     */
     public synchronized Incident escalate(String id, String detail) {
         Incident i = find(id);
-        if (i.escalated()) return i;
+        if (i.escalated() || !i.active()) return null;
         Incident escalated = i.with(true, i.ticket());
         return save(escalated.with(escalated.status(), escalated.count(), escalated.lastSeen(), escalated.evidence(),
                 append(escalated.timeline(), new Incident.TimelineEntry(clock.instant(), "escalated", "vigil", detail)),

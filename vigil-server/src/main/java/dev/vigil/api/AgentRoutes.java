@@ -21,6 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /** The fleet ({@code /v1/agents}) and the control plane: documents, their SSE stream, pause and resume. */
 final class AgentRoutes {
+    /** Idle streams get a comment this often, so proxies keep them open and dead clients are found. */
+    private static final int KEEP_ALIVE_SECONDS = 15;
     private final ControlPlane control;
     private final dev.vigil.respond.Responder responder;
     private final FleetStats fleet;
@@ -66,21 +68,30 @@ final class AgentRoutes {
     void stream(SseClient client) {
         String agent = client.ctx().pathParam("id");
         LatestDocument latest = new LatestDocument();
-        Thread sender = Thread.ofVirtual().name("sse-" + agent).start(() -> {
-            long sent = -1;
-            while (!client.terminated()) {
-                ControlDocument d = latest.await(sent);
-                if (d == null) continue;
-                client.sendEvent("control", Json.MAPPER.valueToTree(d).toString(), Long.toString(d.version()));
-                sent = d.version();
-            }
-        });
-        Runnable unsubscribe = control.subscribe(agent, latest::offer);
+        Runnable[] unsubscribe = {() -> {}};
+        Thread[] sender = new Thread[1];
         client.onClose(() -> {
-            unsubscribe.run();
-            sender.interrupt();
+            unsubscribe[0].run();
+            if (sender[0] != null) sender[0].interrupt();
         });
         client.keepAlive();
+        sender[0] = Thread.ofVirtual().name("sse-" + agent).start(() -> {
+            long sent = -1;
+            int idleSeconds = 0;
+            while (!client.terminated() && !Thread.currentThread().isInterrupted()) {
+                ControlDocument d = latest.await(sent);
+                if (d != null) {
+                    client.sendEvent("control", Json.MAPPER.valueToTree(d).toString(), Long.toString(d.version()));
+                    sent = d.version();
+                    idleSeconds = 0;
+                } else if (++idleSeconds >= KEEP_ALIVE_SECONDS) {
+                    client.sendComment("keep-alive"); // a write is how a vanished client is noticed
+                    idleSeconds = 0;
+                }
+            }
+            unsubscribe[0].run();
+        });
+        unsubscribe[0] = control.subscribe(agent, latest::offer);
     }
 
     void pause(Context ctx) {

@@ -88,8 +88,13 @@ public final class DetectionLoop implements AutoCloseable {
                 if (next instanceof Events batch) {
                     try {
                         for (Event e : batch.events()) {
-                            observer.accept(e);
-                            handle(engine.onEvent(e, clock.instant()));
+                            try {
+                                observer.accept(e);
+                                handle(engine.onEvent(e, clock.instant()));
+                            } catch (RuntimeException failure) {
+                                // One event's failure (a store error, a lifecycle conflict) must not skip the rest of the batch.
+                                log.error("detection failed on event {} of agent {}; continuing", e.id(), e.agent(), failure);
+                            }
                         }
                         incidents.flush();
                     } finally {

@@ -69,15 +69,22 @@ public final class ActionRunner implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Runs a freshly planned entry now, unless an earlier entry of its lane is still under way. */
+    /**
+     * Runs a freshly planned entry now, unless an earlier entry of its lane is under way or every
+     * slot is taken; then the poll runs it. Never blocks: planning happens under the incident
+     * manager's lock, which running entries need too.
+     */
     public void submit(Outbox.Entry entry) {
-        if (!busyLanes.add(lane(entry))) return; // the poll runs it once the lane is free
+        if (!busyLanes.add(lane(entry))) return;
         start(entry);
     }
 
     private void start(Outbox.Entry entry) {
-        if (!running.add(entry.id())) return;
-        slots.acquireUninterruptibly();
+        if (!slots.tryAcquire()) return; // the lane stays busy; the poll starts the entry when a slot frees
+        if (!running.add(entry.id())) {
+            slots.release();
+            return;
+        }
         workers.execute(() -> run(entry));
     }
 
@@ -88,13 +95,9 @@ public final class ActionRunner implements AutoCloseable {
 
     private void poll() {
         try {
-            Instant now = clock.instant();
-            Set<String> earlierPending = new java.util.HashSet<>();
-            for (Outbox.Entry e : outbox.pending(4 * MAX_RUNNING)) {
-                String lane = lane(e);
-                if (!earlierPending.add(lane)) continue; // an earlier entry of this lane goes first
-                busyLanes.add(lane);
-                if (running.contains(e.id()) || e.nextAt().isAfter(now) || slots.availablePermits() == 0) continue;
+            for (Outbox.Entry e : outbox.runnable(clock.instant(), MAX_RUNNING)) {
+                if (running.contains(e.id())) continue;
+                busyLanes.add(lane(e));
                 start(e);
             }
         } catch (RuntimeException e) {
@@ -102,8 +105,15 @@ public final class ActionRunner implements AutoCloseable {
         }
     }
 
+    /** Frees the lane unless a later entry of it is pending, which then keeps it for the poll to run in order. */
+    private void release(Outbox.Entry e) {
+        if (e.channel() == null || !outbox.lanePending(e.incident(), e.channel())) busyLanes.remove(lane(e));
+    }
+
     private void run(Outbox.Entry e) {
         try {
+            // A poll may have read this entry just before another run finished it.
+            if (!outbox.stillPending(e.id(), e.attempts())) return;
             int attempts = e.attempts() + 1;
             Delivery d;
             try {
@@ -114,7 +124,7 @@ public final class ActionRunner implements AutoCloseable {
             Instant now = clock.instant();
             if (d.ok()) {
                 outbox.done(e.id(), attempts, now, d.detail());
-                busyLanes.remove(lane(e));
+                release(e);
                 handler.finished(e, d, attempts);
             } else if (d.recoverable() && attempts < maxAttempts) {
                 Duration wait = backoff.multipliedBy(1L << Math.min(20, attempts - 1));
@@ -126,7 +136,7 @@ public final class ActionRunner implements AutoCloseable {
                 log.warn("{}{} failed for good after {} attempt(s): {}", e.action(), e.channel() == null ? "" : " via " + e.channel(),
                         attempts, d.detail());
                 outbox.failed(e.id(), attempts, now, d.detail());
-                busyLanes.remove(lane(e));
+                release(e);
                 handler.finished(e, d, attempts);
             }
         } catch (RuntimeException ex) {

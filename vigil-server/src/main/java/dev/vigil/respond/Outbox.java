@@ -73,9 +73,27 @@ public final class Outbox {
         }
     }
 
-    /** Pending entries in the order they were planned, due or not (later retries wait for earlier ones). */
-    public List<Entry> pending(int limit) {
-        return query("SELECT * FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT " + limit);
+    /**
+     * Pending entries that are due and first in their lane (no earlier pending entry for the same
+     * incident and channel), in planning order. Entries waiting for a retry never hide later
+     * lanes' entries, and within a lane order holds.
+     */
+    public List<Entry> runnable(Instant now, int limit) {
+        return query("""
+                SELECT * FROM outbox o WHERE o.status = 'pending' AND o.next_at <= ?
+                AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.incident = o.incident
+                                AND p.channel = o.channel AND p.seq < o.seq)
+                ORDER BY o.seq""" + " LIMIT " + limit, EventRow.micros(now));
+    }
+
+    /** Whether another entry of this incident's lane to this channel is still pending. */
+    public boolean lanePending(String incident, String channel) {
+        return !query("SELECT * FROM outbox WHERE status = 'pending' AND incident = ? AND channel = ? LIMIT 1", incident, channel).isEmpty();
+    }
+
+    /** Whether the entry is still pending after {@code attempts} attempts: not run meanwhile by another thread. */
+    public boolean stillPending(String id, int attempts) {
+        return !query("SELECT * FROM outbox WHERE id = ? AND status = 'pending' AND attempts = ?", id, attempts).isEmpty();
     }
 
     public List<Entry> forIncident(String incident) {

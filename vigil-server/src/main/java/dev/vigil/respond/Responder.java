@@ -230,10 +230,11 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
             escalate(incident, "retry failed: directive " + e.directive() + " answered with an error"
                     + (e.error() != null && e.error().type() != null ? " (" + e.error().type() + ")" : ""));
         } else {
-            Incident i = incidents.get(incident).orElse(null);
-            if (i != null && i.active()) {
+            try {
                 incidents.resolve(incident, "vigil", "retry succeeded: directive " + e.directive() + " answered ok"
                         + (e.quality() != null ? ", quality " + e.quality() : ""));
+            } catch (dev.vigil.incident.IncidentException alreadyResolved) {
+                // an operator resolved it first: nothing left to do
             }
         }
     }
@@ -247,10 +248,9 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
 
     /** The medium protocol for an incident whose automatic recovery failed. */
     public void escalate(String incidentId, String why) {
-        Incident before = incidents.get(incidentId).orElse(null);
-        if (before == null || before.escalated() || !before.active()) return;
         Incident escalated = incidents.escalate(incidentId, why);
-        metrics.escalated(before.severity().wire(), Severity.MEDIUM.wire());
+        if (escalated == null) return; // already escalated, or resolved meanwhile
+        metrics.escalated(escalated.severity().wire(), Severity.MEDIUM.wire());
         for (Action action : playbooks.forSeverity(Severity.MEDIUM)) {
             if (!(action instanceof Action.Retry)) plan(escalated, action);
         }
