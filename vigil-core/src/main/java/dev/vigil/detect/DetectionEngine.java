@@ -90,7 +90,12 @@ public final class DetectionEngine {
             boolean inDenominator = rate != null && rate.of().mayMatch(event.kind());
             if (!candidate && !inDenominator) continue; // the kind rules it out: no evaluation needed
             boolean matched = candidate && rule.match().test(vars);
-            if (!matched && !(inDenominator && rate.of().test(vars))) continue;
+            if (rate != null) {
+                // A rate counts only the events of its denominator; match picks the hits among them.
+                if (!(inDenominator && rate.of().test(vars))) continue;
+            } else if (!matched) {
+                continue;
+            }
             StateKey key = new StateKey(rule.id(), groupKey(rule, event));
             String reason = apply(rule, key, event, vars, matched, now);
             if (reason != null) signals.add(new Signal(rule, group(rule, event), rule.id() + ":" + key.group(), event, reason));
@@ -146,7 +151,7 @@ public final class DetectionEngine {
                 state.put(key, s, now);
                 int total = s.window.count(from, s.window.maxTime);
                 int hits = s.window.hits(from, s.window.maxTime);
-                yield matched && total >= r.minEvents() && hits > r.above() * total
+                yield matched && total >= r.minEvents() && (double) hits / total > r.above()
                         ? hits + " of " + total + " events within " + Durations.format(r.within()) + " (above " + r.above() + ")"
                         : null;
             }
@@ -241,7 +246,7 @@ public final class DetectionEngine {
         for (int i = steps - 1; i >= 0; i--) {
             if (!seq.steps().get(i).test(vars)) continue;
             if (i == 0) {
-                s.started[0] = t;
+                s.started[0] = Math.max(s.started[0], t); // the latest start gives the sequence its best chance
                 touched = true;
             } else if (s.started[i - 1] >= 0 && t >= s.started[i - 1] && t - s.started[i - 1] <= within) {
                 s.started[i] = Math.max(s.started[i], s.started[i - 1]);
@@ -273,16 +278,25 @@ public final class DetectionEngine {
         return group;
     }
 
-    /** The group's values as {@code agent=billing-bot,task=refund-4471}: the state key and the fingerprint's tail. */
+    /**
+     * The group's values as {@code agent=billing-bot,task=refund-4471}: the state key and the
+     * fingerprint's tail. Commas, equals signs and backslashes in values are escaped, so two
+     * different groups never share a key.
+     */
     private static String groupKey(Rule rule, Event e) {
         List<GroupField> fields = rule.groupBy();
-        if (fields.size() == 1) return fields.get(0).name() + '=' + fields.get(0).valueOf(e);
+        if (fields.size() == 1) return fields.get(0).name() + '=' + escape(fields.get(0).valueOf(e));
         StringBuilder s = new StringBuilder(64);
         for (GroupField f : fields) {
             if (!s.isEmpty()) s.append(',');
-            s.append(f.name()).append('=').append(f.valueOf(e));
+            s.append(f.name()).append('=').append(escape(f.valueOf(e)));
         }
         return s.toString();
+    }
+
+    private static String escape(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('=') < 0 && value.indexOf('\\') < 0) return value;
+        return value.replace("\\", "\\\\").replace(",", "\\,").replace("=", "\\=");
     }
 
     private static String round(double v) {

@@ -151,7 +151,7 @@ public final class EventParser {
         double value = node.doubleValue();
         if (!Double.isFinite(value)) throw new InvalidEventException(field, "must be a finite number");
         if (value < 0) throw new InvalidEventException(field, "must not be negative (" + node.asText() + ")");
-        return value;
+        return value + 0.0; // -0.0 becomes 0.0: rules compare it as the zero it means
     }
 
     private static Event.Tokens tokens(ObjectNode o) throws InvalidEventException {

@@ -91,6 +91,7 @@ final class Cel {
             throw new IllegalArgumentException("must be " + (expected == Result.BOOL ? "a condition (bool)" : "a number")
                     + ", but '" + text + "' is " + type.name());
         }
+        checkConstantPatterns(ast.getExpr());
         try {
             return new Expression(text, RUNTIME.createProgram(ast), FastPath.compile(ast.getExpr()), kinds(ast.getExpr()));
         } catch (CelEvaluationException e) {
@@ -98,10 +99,15 @@ final class Cel {
         }
     }
 
+    /** @throws IllegalArgumentException for a pattern that does not compile: the expression errs, it does not crash */
     static boolean matches(String text, String regex) {
         Pattern p = PATTERNS.get(regex);
         if (p == null) {
-            p = Pattern.compile(regex);
+            try {
+                p = Pattern.compile(regex);
+            } catch (com.google.re2j.PatternSyntaxException e) {
+                throw new IllegalArgumentException("bad regular expression: " + e.getMessage());
+            }
             if (PATTERNS.size() < MAX_CACHED_PATTERNS) PATTERNS.put(regex, p);
         }
         return p.matcher(text).find();
@@ -158,6 +164,24 @@ final class Cel {
                 return null;
             }
         }
+    }
+
+    /** A {@code matches} with a literal pattern is checked when the rule loads, not at the first event. */
+    private static void checkConstantPatterns(CelExpr e) {
+        if (e.getKind() != CelExpr.ExprKind.Kind.CALL) return;
+        CelExpr.CelCall call = e.call();
+        if (call.function().equals("matches") && !call.args().isEmpty()) {
+            String pattern = string(call.args().get(call.args().size() - 1));
+            if (pattern != null) {
+                try {
+                    Pattern.compile(pattern);
+                } catch (com.google.re2j.PatternSyntaxException bad) {
+                    throw new IllegalArgumentException("bad regular expression '" + pattern + "': " + bad.getDescription());
+                }
+            }
+        }
+        call.target().ifPresent(Cel::checkConstantPatterns);
+        call.args().forEach(Cel::checkConstantPatterns);
     }
 
     private static boolean isEventKind(CelExpr e) {

@@ -74,11 +74,11 @@ public final class Expression {
         }
     }
 
-    /** The value, or null when evaluation fails. */
+    /** The value, or null when evaluation fails: a rule that cannot be evaluated never stops detection. */
     private Object value(Map<String, Object> variables) {
         try {
             return fast != null ? fast.eval(variables) : eval(variables);
-        } catch (FastPath.CelError | CelEvaluationException e) {
+        } catch (FastPath.CelError | CelEvaluationException | RuntimeException e) {
             return null;
         }
     }
@@ -88,9 +88,9 @@ public final class Expression {
         return Boolean.TRUE.equals(value(variables));
     }
 
-    /** The numeric value, or null when it fails or is not a number. */
+    /** The numeric value, or null when it fails, is not a number, or is not finite (NaN would poison sums). */
     public Double number(Map<String, Object> variables) {
-        return value(variables) instanceof Number n ? n.doubleValue() : null;
+        return value(variables) instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
     }
 
     @Override

@@ -133,7 +133,7 @@ final class FastPath {
                     case "@in" -> vars -> in(a.eval(vars), b.eval(vars));
                     case "_+_", "_-_", "_*_", "_/_" -> vars -> arithmetic(fn, a.eval(vars), b.eval(vars));
                     case "matches" -> vars -> a.eval(vars) instanceof String s && b.eval(vars) instanceof String re
-                            ? Cel.matches(s, re) : fail();
+                            ? matches(s, re) : fail();
                     default -> throw new Unsupported();
                 };
             }
@@ -148,11 +148,24 @@ final class FastPath {
         }
     }
 
-    /** CEL's commutative and: false wins over an error; an error wins over true. */
+    private static boolean matches(String text, String regex) throws CelError {
+        try {
+            return Cel.matches(text, regex);
+        } catch (IllegalArgumentException badPattern) {
+            throw CelError.INSTANCE;
+        }
+    }
+
+    /**
+     * CEL's commutative and: false wins over an error; an error wins over true. A side that is
+     * not a bool is an error at once, as in cel-java.
+     */
     private static Object and(Node a, Node b, Map<String, Object> vars) throws CelError {
         Object left = attempt(a, vars);
+        if (!(left instanceof Boolean) && !(left instanceof CelError)) throw CelError.INSTANCE;
         if (Boolean.FALSE.equals(left)) return false;
         Object right = attempt(b, vars);
+        if (!(right instanceof Boolean) && !(right instanceof CelError)) throw CelError.INSTANCE;
         if (Boolean.FALSE.equals(right)) return false;
         if (left instanceof Boolean && right instanceof Boolean) return true;
         throw CelError.INSTANCE;
@@ -160,8 +173,10 @@ final class FastPath {
 
     private static Object or(Node a, Node b, Map<String, Object> vars) throws CelError {
         Object left = attempt(a, vars);
+        if (!(left instanceof Boolean) && !(left instanceof CelError)) throw CelError.INSTANCE;
         if (Boolean.TRUE.equals(left)) return true;
         Object right = attempt(b, vars);
+        if (!(right instanceof Boolean) && !(right instanceof CelError)) throw CelError.INSTANCE;
         if (Boolean.TRUE.equals(right)) return true;
         if (left instanceof Boolean && right instanceof Boolean) return false;
         throw CelError.INSTANCE;

@@ -306,6 +306,62 @@ class DetectionEngineTest {
     }
 
     @Test
+    void aRateCountsOnlyTheEventsOfItsDenominator() {
+        Fixtures.Harness h = new Fixtures.Harness(rules("""
+                rules:
+                  - id: tool-errors
+                    severity: medium
+                    category: performance
+                    match: event.status == "error"
+                    rate: {above: 0.5, of: 'event.kind == "tool_call"', within: 10m, min_events: 4}
+                """));
+        String okCall = "\"agent\":\"a\",\"kind\":\"tool_call\",\"status\":\"ok\"";
+        String failedOutcome = "\"agent\":\"a\",\"kind\":\"outcome\",\"status\":\"error\"";
+        // Failed outcomes are not tool calls: they are neither hits nor part of the total.
+        assertThat(h.fired(List.of(event(0, okCall), event(1, okCall), event(2, failedOutcome), event(3, failedOutcome),
+                event(4, failedOutcome)))).isZero();
+        // 7 of 10 is exactly 0.7: with above 0.7 the share must be strictly above, whatever the floating point.
+        Fixtures.Harness exact = new Fixtures.Harness(rules("""
+                rules:
+                  - {id: r, severity: medium, category: performance, match: 'event.status == "error"', rate: {above: 0.7, within: 10m, min_events: 10}}
+                """));
+        int fired = 0;
+        for (int i = 0; i < 10; i++) fired += exact.feed(event(i, i < 3 ? okCall : okCall.replace("\"ok\"", "\"error\""))).size();
+        assertThat(fired).isZero();
+    }
+
+    @Test
+    void aBadRegularExpressionFromEventDataIsNoMatchNotACrash() {
+        Fixtures.Harness h = new Fixtures.Harness(rules("""
+                rules:
+                  - {id: re, severity: low, category: suboptimal, match: 'event.tool.matches(event.params.pattern)'}
+                """));
+        assertThat(h.feed(event(0, "\"agent\":\"a\",\"kind\":\"tool_call\",\"tool\":\"fs.rm\",\"params\":{\"pattern\":\"fs.(rm|\"}"))).isEmpty();
+        assertThat(h.feed(event(1, "\"agent\":\"a\",\"kind\":\"tool_call\",\"tool\":\"fs.rm\",\"params\":{\"pattern\":\"^fs\"}"))).hasSize(1);
+    }
+
+    @Test
+    void groupValuesThatLookLikeSeparatorsNeverShareAGroup() {
+        Fixtures.Harness h = new Fixtures.Harness(rules("""
+                rules:
+                  - {id: two, severity: high, category: loop, match: 'event.kind == "outcome"', group_by: [task, run], count: {at_least: 2, within: 5m}}
+                """));
+        assertThat(h.feed(event(0, "\"agent\":\"a\",\"task\":\"a,run=b\",\"kind\":\"outcome\""))).isEmpty();
+        assertThat(h.feed(event(1, "\"agent\":\"a\",\"task\":\"a\",\"run\":\"b,run=\",\"kind\":\"outcome\""))).isEmpty();
+    }
+
+    @Test
+    void aLateFirstStepDoesNotMoveASequencesStartBack() {
+        Fixtures.Harness h = new Fixtures.Harness(rules("""
+                rules:
+                  - {id: seq, severity: critical, category: security, group_by: [agent], sequence: {steps: ['event.tool == "a"', 'event.tool == "b"'], within: 5m}}
+                """));
+        h.feed(event(Duration.ofMinutes(5), "\"agent\":\"x\",\"kind\":\"tool_call\",\"tool\":\"a\""));
+        h.feed(event(Duration.ofMinutes(4).plusSeconds(30), "\"agent\":\"x\",\"kind\":\"tool_call\",\"tool\":\"a\""));
+        assertThat(h.feed(event(Duration.ofMinutes(9), "\"agent\":\"x\",\"kind\":\"tool_call\",\"tool\":\"b\""))).hasSize(1);
+    }
+
+    @Test
     void absenceCountsFromArrivalNotFromWhenDetectionGotToTheEvent() {
         Fixtures.Harness h = new Fixtures.Harness(rules("""
                 rules:

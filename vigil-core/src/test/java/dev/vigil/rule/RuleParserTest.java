@@ -98,6 +98,8 @@ class RuleParserTest {
                 .contains("match: CEL: must be a condition (bool), but '1 + 2' is int");
         assertThat(errors(rule("sum: {value: 'event.kind == \"x\"', above: 5, within: 1h}"))).singleElement().asString()
                 .contains("sum.value: CEL: must be a number");
+        assertThat(errors(rule("match: 'event.tool.matches(\"fs.(rm|\")'"))).singleElement().asString()
+                .contains("match: CEL: bad regular expression 'fs.(rm|'");
     }
 
     @Test
