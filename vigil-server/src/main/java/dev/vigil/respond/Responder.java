@@ -105,6 +105,12 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
 
     @Override
     public void transitioned(Incident incident, String transition) {
+        if ("resolved".equals(transition)) {
+            // A resolved incident needs no retry any more: withdraw its directive so the agent stops.
+            for (ControlDocument.Directive d : control.document(incident.agent()).directives()) {
+                if (d.incident().equals(incident.id())) control.removeDirective(incident.agent(), d.id());
+            }
+        }
         for (Outbox.Entry e : outbox.forIncident(incident.id())) {
             if (e.action().equals("notify") && "triggered".equals(e.transition()) && !e.status().equals("skipped")) {
                 enqueue(incident, "notify", e.channel(), transition, Json.MAPPER.createObjectNode());

@@ -122,6 +122,19 @@ class RetryProtocolTest {
     }
 
     @Test
+    void resolvingAnIncidentWithdrawsItsRetryDirective() throws Exception {
+        f = new ResponseFixture(data, "");
+        storm();
+        String id = incident().get("id").textValue();
+        f.vigil.post("/v1/incidents/" + id + "/resolve", OPERATOR, "application/json", "{\"note\":\"fixed by hand\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> directives().isEmpty());
+        // Nothing left to time out or escalate.
+        f.vigil.clock.advance(Duration.ofMinutes(3));
+        Thread.sleep(600); // a few scheduler ticks of real time
+        assertThat(incident().get("escalated").booleanValue()).isFalse();
+    }
+
+    @Test
     void anUnansweredRetryTimesOutAndEscalates() throws Exception {
         f = new ResponseFixture(data, "");
         storm();
