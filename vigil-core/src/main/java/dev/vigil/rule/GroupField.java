@@ -1,6 +1,9 @@
 package dev.vigil.rule;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vigil.event.Event;
 import java.util.Set;
 
@@ -10,6 +13,8 @@ import java.util.Set;
  * path into {@code attrs} or {@code params} ({@code attrs.region}, {@code params}).
  */
 public record GroupField(String name) {
+    /** JSON with sorted keys: {"a":1,"b":2} and {"b":2,"a":1} are the same arguments. */
+    private static final ObjectMapper CANONICAL = JsonMapper.builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
     private static final Set<String> TOP = Set.of("agent", "run", "task", "tool", "model", "kind", "status", "params", "attrs");
 
     /** @throws IllegalArgumentException naming the accepted forms */
@@ -33,8 +38,8 @@ public record GroupField(String name) {
             case "model" -> orEmpty(e.model());
             case "kind" -> e.kind().wire();
             case "status" -> e.status() == null ? "" : e.status().wire();
-            case "params" -> e.params() == null ? "{}" : e.params().toString();
-            case "attrs" -> e.attrs() == null ? "{}" : e.attrs().toString();
+            case "params" -> e.params() == null ? "{}" : canonical(e.params());
+            case "attrs" -> e.attrs() == null ? "{}" : canonical(e.attrs());
             default -> nested(name.startsWith("attrs.") ? e.attrs() : e.params(), name.substring(name.indexOf('.') + 1));
         };
     }
@@ -46,7 +51,15 @@ public record GroupField(String name) {
             node = node.get(part);
         }
         if (node == null || node.isNull()) return "";
-        return node.isValueNode() ? node.asText() : node.toString();
+        return node.isValueNode() ? node.asText() : canonical(node);
+    }
+
+    private static String canonical(JsonNode node) {
+        try {
+            return CANONICAL.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            return node.toString();
+        }
     }
 
     private static String orEmpty(String s) {

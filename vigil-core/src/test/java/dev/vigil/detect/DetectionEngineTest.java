@@ -256,6 +256,17 @@ class DetectionEngineTest {
     }
 
     @Test
+    void repeatTreatsTheSameArgumentsInAnotherKeyOrderAsIdentical() {
+        Fixtures.Harness h = new Fixtures.Harness(rules("""
+                rules:
+                  - {id: loop, severity: high, category: loop, match: 'event.kind == "tool_call"', group_by: [agent],
+                     repeat: {same: [tool, params], at_least: 2, within: 1m}}
+                """));
+        assertThat(h.feed(event(0, "\"agent\":\"a\",\"kind\":\"tool_call\",\"tool\":\"t\",\"params\":{\"x\":1,\"y\":{\"p\":1,\"q\":2}}"))).isEmpty();
+        assertThat(h.feed(event(1, "\"agent\":\"a\",\"kind\":\"tool_call\",\"tool\":\"t\",\"params\":{\"y\":{\"q\":2,\"p\":1},\"x\":1}"))).hasSize(1);
+    }
+
+    @Test
     void sequenceFiresOnStepsInOrderWithinTheWindow() {
         String yaml = """
                 rules:
