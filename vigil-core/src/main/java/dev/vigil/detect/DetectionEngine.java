@@ -149,8 +149,9 @@ public final class DetectionEngine {
                 long from = s.window.maxTime - r.within().toMillis();
                 s.window.dropBefore(from - outOfOrder.toMillis());
                 state.put(key, s, now);
-                int total = s.window.count(from, s.window.maxTime);
-                int hits = s.window.hits(from, s.window.maxTime);
+                Window.Totals in = s.window.totals(from, s.window.maxTime);
+                int total = in.count();
+                int hits = in.hits();
                 yield matched && total >= r.minEvents() && (double) hits / total > r.above()
                         ? hits + " of " + total + " events within " + Durations.format(r.within()) + " (above " + r.above() + ")"
                         : null;
@@ -165,7 +166,7 @@ public final class DetectionEngine {
                 long from = s.window.maxTime - sum.within().toMillis();
                 s.window.dropBefore(from - outOfOrder.toMillis());
                 state.put(key, s, now);
-                double total = s.window.sum(from, s.window.maxTime);
+                double total = s.window.totals(from, s.window.maxTime).sum();
                 yield total > limit ? "sum " + round(total) + " above " + round(limit) + " within " + Durations.format(sum.within()) : null;
             }
             case Primitive.Surge surge -> surge(rule, key, surge, t, vars, now);

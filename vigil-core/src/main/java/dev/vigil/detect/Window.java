@@ -48,25 +48,21 @@ final class Window {
         removeFirst(n);
     }
 
-    /** Sum of values of entries in [from, to]. */
-    double sum(long from, long to) {
+    /** What the entries in a time range add up to: values, events, and hits among them. */
+    record Totals(double sum, int count, int hits) {}
+
+    /** The totals of entries in [from, to], in one pass. */
+    Totals totals(long from, long to) {
         double sum = 0;
-        for (int i = 0; i < size; i++) if (times[i] >= from && times[i] <= to) sum += values[i];
-        return sum;
-    }
-
-    /** Number of events in [from, to]. */
-    int count(long from, long to) {
-        int n = 0;
-        for (int i = 0; i < size; i++) if (times[i] >= from && times[i] <= to) n += counts[i];
-        return n;
-    }
-
-    /** Number of hits in [from, to]. */
-    int hits(long from, long to) {
-        int n = 0;
-        for (int i = 0; i < size; i++) if (times[i] >= from && times[i] <= to) n += hits[i];
-        return n;
+        int count = 0;
+        int hit = 0;
+        for (int i = 0; i < size; i++) {
+            if (times[i] < from || times[i] > to) continue;
+            sum += values[i];
+            count += counts[i];
+            hit += hits[i];
+        }
+        return new Totals(sum, count, hit);
     }
 
     /**

@@ -20,8 +20,10 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The control documents of all agents: the source of truth is the database, with a cache in
- * front; every change is saved, then pushed to the agent's subscribers (SSE streams).
+ * The control documents of all agents: saved in the database, loaded once at start, and served
+ * from memory; every change is saved, then pushed to the agent's subscribers (SSE streams). An
+ * agent without a stored document is running with nothing pending; reading it stores nothing,
+ * so looking up arbitrary ids does not grow the cache.
  *
  * <p>Concurrency: changes to one agent's document are serialized by that agent's entry in
  * {@link #locks}, so concurrent changes never lose a version; subscribers are called after the
@@ -37,25 +39,27 @@ public final class ControlPlane {
     public ControlPlane(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
-    }
-
-    public ControlDocument document(String agent) {
-        return cache.computeIfAbsent(agent, a -> load(a).orElse(ControlDocument.initial(a)));
-    }
-
-    /** Every agent that has a stored document. */
-    public List<ControlDocument> all() {
-        List<ControlDocument> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT body FROM agent_control ORDER BY agent");
+             PreparedStatement s = c.prepareStatement("SELECT body FROM agent_control");
              ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 ControlDocument d = Json.MAPPER.readValue(rs.getString(1), ControlDocument.class);
-                out.add(cache.getOrDefault(d.agent(), d));
+                cache.put(d.agent(), d);
             }
         } catch (SQLException | JsonProcessingException e) {
             throw new StorageException("reading control documents failed: " + e.getMessage(), e);
         }
+    }
+
+    public ControlDocument document(String agent) {
+        ControlDocument d = cache.get(agent);
+        return d != null ? d : ControlDocument.initial(agent);
+    }
+
+    /** Every agent that has a stored document, by id. */
+    public List<ControlDocument> all() {
+        List<ControlDocument> out = new ArrayList<>(cache.values());
+        out.sort(java.util.Comparator.comparing(ControlDocument::agent));
         return out;
     }
 
@@ -133,18 +137,6 @@ public final class ControlPlane {
         }
         for (Consumer<ControlDocument> s : subscribers.getOrDefault(agent, List.of())) s.accept(next);
         return next;
-    }
-
-    private Optional<ControlDocument> load(String agent) {
-        try (Connection c = db.dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT body FROM agent_control WHERE agent = ?")) {
-            s.setString(1, agent);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(Json.MAPPER.readValue(rs.getString(1), ControlDocument.class)) : Optional.empty();
-            }
-        } catch (SQLException | JsonProcessingException e) {
-            throw new StorageException("reading the control document of " + agent + " failed: " + e.getMessage(), e);
-        }
     }
 
     private void save(ControlDocument d) {
