@@ -72,6 +72,8 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
     private final dev.vigil.metrics.VigilMetrics metrics;
     private final Map<String, Deque<Instant>> retries = new HashMap<>();
     private final Map<String, Instant> noRetryUntil = new HashMap<>();
+    /** The latest digest window already planned, per batch interval: each closed window is looked at once. */
+    private final Map<Duration, Instant> digestedUpTo = new HashMap<>();
 
     public Responder(Playbooks playbooks, Channels channels, ControlPlane control, FleetStats fleet, Outbox outbox,
                      ActionRunner runner, Clock clock, int defaultMaxContextTokens, int retriesPerHour,
@@ -289,6 +291,7 @@ public final class Responder implements IncidentManager.Listener, ActionRunner.H
             long every = b.every().toMillis();
             Instant windowEnd = Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), every) * every);
             Instant windowStart = windowEnd.minusMillis(every);
+            if (windowEnd.equals(digestedUpTo.put(b.every(), windowEnd))) continue;
             Map<String, List<String>> byChannel = new LinkedHashMap<>();
             for (Outbox.Entry e : outbox.created("batch", windowStart, windowEnd)) {
                 e.payload().path("channels").forEach(c -> byChannel.computeIfAbsent(c.asText(), k -> new ArrayList<>()).add(e.incident()));
