@@ -3,6 +3,7 @@ package dev.vigil.ingest;
 import dev.vigil.auth.Principal;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.event.Event;
+import dev.vigil.event.EventLimits;
 import dev.vigil.event.EventParser;
 import dev.vigil.event.InvalidEventException;
 import dev.vigil.metrics.VigilMetrics;
@@ -42,6 +43,11 @@ public final class IngestService {
         this.eventLog = eventLog;
         this.metrics = metrics;
         this.maxEventsPerRequest = config.maxEventsPerRequest();
+    }
+
+    /** The bounds every event is validated against, for protocols that build events themselves. */
+    public EventLimits limits() {
+        return parser.limits();
     }
 
     /** How a request answers for the events in it that cannot be taken. */
