@@ -1,5 +1,8 @@
 package dev.vigil.ingest.otlp;
 
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NumericNode;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.HashMap;
@@ -51,26 +54,24 @@ final class SpanAttributes {
     }
 
     /**
-     * The first of these set to a number. Instrumentations disagree on int versus double (and a
-     * few send numbers as strings), so each is accepted; a string that is not a number is skipped.
+     * The first of these set to a number, as a JSON number: whole for an int attribute, so
+     * counts read back as counts. Instrumentations disagree on int versus double (and a few send
+     * numbers as strings), so each is accepted; a string that is not a number is skipped.
      */
-    Double number(String... keys) {
+    NumericNode number(String... keys) {
         for (String key : keys) {
             AnyValue v = value(key);
             if (v == null) continue;
             switch (v.getValueCase()) {
                 case INT_VALUE -> {
-                    return (double) v.getIntValue();
+                    return LongNode.valueOf(v.getIntValue());
                 }
                 case DOUBLE_VALUE -> {
-                    return v.getDoubleValue();
+                    return DoubleNode.valueOf(v.getDoubleValue());
                 }
                 case STRING_VALUE -> {
-                    try {
-                        return Double.parseDouble(v.getStringValue().trim());
-                    } catch (NumberFormatException notANumber) {
-                        // try the next name
-                    }
+                    NumericNode parsed = parse(v.getStringValue().trim());
+                    if (parsed != null) return parsed;
                 }
                 default -> {
                     // not a number: try the next name
@@ -78,6 +79,18 @@ final class SpanAttributes {
             }
         }
         return null;
+    }
+
+    private static NumericNode parse(String number) {
+        try {
+            return LongNode.valueOf(Long.parseLong(number));
+        } catch (NumberFormatException notWhole) {
+            try {
+                return DoubleNode.valueOf(Double.parseDouble(number));
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        }
     }
 
     private static String textOf(AnyValue v) {

@@ -145,25 +145,25 @@ final class SpanMapper {
     private void llmCall(SpanAttributes a, ObjectNode event) {
         String model = a.text(MODEL);
         if (model != null) event.put("model", model);
-        Double temperature = a.number("gen_ai.request.temperature");
+        JsonNode temperature = a.number("gen_ai.request.temperature");
         if (temperature == null) temperature = invocationTemperature(a);
-        if (temperature != null) event.put("temperature", temperature);
-        Double input = a.number(INPUT_TOKENS);
-        Double output = a.number(OUTPUT_TOKENS);
+        if (temperature != null) event.set("temperature", temperature);
+        JsonNode input = a.number(INPUT_TOKENS);
+        JsonNode output = a.number(OUTPUT_TOKENS);
         if (input != null || output != null) {
             ObjectNode tokens = event.putObject("tokens");
-            if (input != null) tokens.put("input", input);
-            if (output != null) tokens.put("output", output);
+            if (input != null) tokens.set("input", input);
+            if (output != null) tokens.set("output", output);
         }
-        Double cost = a.number("llm.cost.total");
-        if (cost != null) event.put("cost_usd", cost);
+        JsonNode cost = a.number("llm.cost.total");
+        if (cost != null) event.set("cost_usd", cost);
     }
 
     /** OpenInference puts the request's parameters, temperature among them, in one JSON attribute. */
-    private Double invocationTemperature(SpanAttributes a) {
+    private JsonNode invocationTemperature(SpanAttributes a) {
         JsonNode parameters = parse(a.text("llm.invocation_parameters"));
         JsonNode temperature = parameters == null ? null : parameters.get("temperature");
-        return temperature != null && temperature.isNumber() ? temperature.doubleValue() : null;
+        return temperature != null && temperature.isNumber() ? temperature : null;
     }
 
     private void toolCall(SpanAttributes a, ObjectNode event, ObjectNode attrs) {
