@@ -26,8 +26,8 @@ final class TraceRoutes {
     void post(Context ctx) {
         OtlpEncoding encoding = OtlpEncoding.ofContentType(ctx.contentType());
         if (encoding == null) {
-            throw new ApiException(415, "Content-Type must be application/x-protobuf or application/json (OTLP/HTTP), not '"
-                    + ctx.contentType() + "'");
+            throw new ApiException(415, "Content-Type must be application/x-protobuf or application/json (OTLP/HTTP)"
+                    + (ctx.contentType() == null ? "" : ", not '" + ctx.contentType() + "'"));
         }
         CompletableFuture<ExportTraceServiceResponse> result;
         try {

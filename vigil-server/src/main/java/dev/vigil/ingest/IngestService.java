@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Ingest, from bytes to durably stored events: decode, validate, authorize, admit (per-agent
  * rate), then append to the event log. The returned future completes only after the commit,
- * so a 202 always means "stored".
+ * so a 2xx always means "stored". Other protocols (OTLP) decode on their own and join the path
+ * at validation, so every event is held to the same rules whichever way it came.
  */
 public final class IngestService {
     /** Agents tracked by the rate limiter at once; see {@link AgentRateLimiter}. */
