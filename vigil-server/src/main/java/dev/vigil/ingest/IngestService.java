@@ -88,6 +88,7 @@ public final class IngestService {
      * @throws IngestException when the request is refused as a whole (nothing stored)
      */
     public CompletableFuture<IngestResult> ingest(List<IngestItem> items, Principal caller, Partial partial) {
+        // The JSON decoder stops at this count already; the check here bounds every protocol.
         if (items.size() > maxEventsPerRequest) {
             metrics.rejected("too_large", items.size());
             throw new IngestException(413, "more than " + maxEventsPerRequest + " events in one request; split the batch");
