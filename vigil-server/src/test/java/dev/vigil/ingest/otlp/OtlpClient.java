@@ -1,8 +1,10 @@
 package dev.vigil.ingest.otlp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.util.JsonFormat;
+import dev.vigil.json.Json;
 import dev.vigil.server.TestVigil;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -34,7 +36,8 @@ final class OtlpClient {
         this.vigil = vigil;
     }
 
-    record Answer(int status, String contentType, byte[] body) {
+    /** @param retryAfter the Retry-After header, or null */
+    record Answer(int status, String contentType, String retryAfter, byte[] body) {
         ExportTraceServiceResponse response() {
             try {
                 if (contentType.startsWith("application/json")) {
@@ -50,17 +53,28 @@ final class OtlpClient {
 
         /** The google.rpc.Status message of a failed request, decoded by hand like the server wrote it. */
         String statusMessage() {
+            return rpcStatus().message();
+        }
+
+        record RpcStatus(int code, String message) {}
+
+        RpcStatus rpcStatus() {
             try {
                 if (contentType.startsWith("application/json")) {
-                    return dev.vigil.json.Json.MAPPER.readTree(body).get("message").textValue();
+                    JsonNode status = Json.MAPPER.readTree(body);
+                    return new RpcStatus(status.get("code").intValue(), status.get("message").textValue());
                 }
                 CodedInputStream in = CodedInputStream.newInstance(body);
+                int code = 0;
                 String message = null;
                 for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                    if (tag >>> 3 == 2) message = in.readString();
-                    else in.skipField(tag);
+                    switch (tag >>> 3) {
+                        case 1 -> code = in.readInt32();
+                        case 2 -> message = in.readString();
+                        default -> in.skipField(tag);
+                    }
                 }
-                return message;
+                return new RpcStatus(code, message);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -84,7 +98,8 @@ final class OtlpClient {
         if (key != null) b.header("Authorization", "Bearer " + key);
         try {
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
+                    r.headers().firstValue("Retry-After").orElse(null), r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -189,6 +189,29 @@ class OtlpTracesApiTest {
     }
 
     @Test
+    void aJsonRequestGetsItsPartialSuccessInOtlpJson() {
+        long start = T0.getEpochSecond() * 1_000_000_000L;
+        String json = """
+                {"resourceSpans":[{"scopeSpans":[{"spans":[{
+                    "traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b175","name":"chat",
+                    "startTimeUnixNano":"%d","endTimeUnixNano":"%d",
+                    "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+                                  {"key":"gen_ai.agent.id","value":{"stringValue":"json-partial-bot"}},
+                                  {"key":"gen_ai.request.temperature","value":{"doubleValue":-1}}]}]}]}]}
+                """.formatted(start, start);
+
+        OtlpClient.Answer answer = otlp.post(json.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.contentType()).startsWith("application/json");
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("\"partialSuccess\"");
+        assertThat(answer.response().getPartialSuccess().getRejectedSpans()).isEqualTo(1);
+        assertThat(answer.response().getPartialSuccess().getErrorMessage())
+                .isEqualTo("1 span(s) rejected: span eee19b7ec3c1b175: temperature: must not be negative (-1.0)");
+        assertThat(events("json-partial-bot")).isEmpty();
+    }
+
+    @Test
     void malformedBodiesAre400InTheRequestsEncodingAndStoreNothing() {
         int before = events(null).size();
         byte[] spans = request(List.of(text("gen_ai.agent.id", "malformed-bot")),
