@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {LoadGenerator.class, PauseLatency.class, BenchMain.Jmh.class})
 public final class BenchMain implements Runnable {
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchMain()).execute(args));
+        System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override

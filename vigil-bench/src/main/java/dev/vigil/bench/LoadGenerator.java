@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -21,10 +22,51 @@ import picocli.CommandLine.Option;
 /**
  * Posts batches of realistic events to a running Vigil on N connections (one sending loop each,
  * closed-loop: the next request leaves when the previous answer arrives) and reports accepted
- * events per second and request latency percentiles.
+ * events per second and request latency percentiles. The batches are JSON event arrays to
+ * {@code /v1/events}, or OTLP protobuf trace exports of GenAI spans to {@code /v1/traces}.
  */
-@Command(name = "load", mixinStandardHelpOptions = true, description = "Post event batches to a running Vigil and report events/s and latency.")
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = "Post event batches to a running Vigil and report events/s and latency.")
 final class LoadGenerator implements Callable<Integer> {
+    /** What is posted: where, as what, and the answer that means every event of the batch was accepted. */
+    enum Format {
+        EVENTS("/v1/events", "application/json", 202),
+        OTLP("/v1/traces", "application/x-protobuf", 200);
+
+        final String path;
+        final String contentType;
+        private final int accepted;
+
+        Format(String path, String contentType, int accepted) {
+            this.path = path;
+            this.contentType = contentType;
+            this.accepted = accepted;
+        }
+
+        /** Null when the whole batch was accepted, else what went wrong (the status, or a partial success). */
+        String outcome(HttpResponse<byte[]> response) {
+            if (response.statusCode() != accepted) return Integer.toString(response.statusCode());
+            // An OTLP answer without partial_success is the empty message: zero bytes in protobuf.
+            if (this == OTLP && response.body().length > 0) return "partial success";
+            return null;
+        }
+
+        /** A source of request bodies for one connection; each connection has its own random stream. */
+        Batches batches(long seed, int agents) {
+            if (this == OTLP) return new SpanMix(seed, agents)::batch;
+            EventMix mix = new EventMix(seed, agents);
+            return (size, now) -> mix.batch(size, now).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    interface Batches {
+        byte[] next(int size, Instant now);
+    }
+
+    @Option(names = "--format", defaultValue = "events",
+            description = "events: JSON event arrays to /v1/events; otlp: OTLP protobuf GenAI spans to /v1/traces (default: ${DEFAULT-VALUE})")
+    Format format;
+
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "Vigil base URL (default: ${DEFAULT-VALUE})")
     String url;
 
@@ -48,7 +90,7 @@ final class LoadGenerator implements Callable<Integer> {
 
     private final LongAdder events = new LongAdder();
     private final LongAdder requests = new LongAdder();
-    private final Map<Integer, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(3);
     private final AtomicBoolean measuring = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -60,11 +102,11 @@ final class LoadGenerator implements Callable<Integer> {
             return 2;
         }
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI target = URI.create(url + "/v1/events");
+        URI target = URI.create(url + format.path);
         Thread[] senders = new Thread[connections];
         for (int i = 0; i < connections; i++) {
-            EventMix mix = new EventMix(i * 7919L + 1, agents);
-            senders[i] = Thread.ofPlatform().name("sender-" + i).start(() -> send(client, target, mix));
+            Batches batches = format.batches(i * 7919L + 1, agents);
+            senders[i] = Thread.ofPlatform().name("sender-" + i).start(() -> send(client, target, batches));
         }
         Duration warm = Durations.parse(warmup);
         Duration measured = Durations.parse(duration);
@@ -100,28 +142,28 @@ final class LoadGenerator implements Callable<Integer> {
         return 0;
     }
 
-    private void send(HttpClient client, URI target, EventMix mix) {
+    private void send(HttpClient client, URI target, Batches batches) {
         while (running.get()) {
-            String body = mix.batch(batch, Instant.now());
+            byte[] body = batches.next(batch, Instant.now());
             HttpRequest request = HttpRequest.newBuilder(target)
                     .header("Authorization", "Bearer " + key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .header("Content-Type", format.contentType)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
             long t0 = System.nanoTime();
-            int status;
+            String outcome;
             try {
-                status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                outcome = format.outcome(client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
             } catch (Exception e) {
-                status = -1;
+                outcome = e.getClass().getSimpleName();
             }
             long micros = (System.nanoTime() - t0) / 1000;
             latency.recordValue(Math.max(1, micros));
-            if (status == 202) {
+            if (outcome == null) {
                 events.add(batch);
                 requests.increment();
             } else {
-                failures.computeIfAbsent(status, s -> new LongAdder()).increment();
+                failures.computeIfAbsent(outcome, s -> new LongAdder()).increment();
             }
         }
     }

@@ -8,9 +8,6 @@ import dev.vigil.store.EventPage;
 import dev.vigil.store.EventQuery;
 import dev.vigil.store.StorageException;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,7 +24,7 @@ final class EventRoutes {
     }
 
     void post(Context ctx) {
-        byte[] body = readBody(ctx);
+        byte[] body = RequestBody.read(ctx, maxBodyBytes);
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
         boolean ndjson = type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson");
         CompletableFuture<IngestResult> result = ingest.ingest(body, ndjson, Authenticator.principal(ctx));
@@ -42,23 +39,6 @@ final class EventRoutes {
             }
             return null;
         }));
-    }
-
-    /** Reads at most {@code maxBodyBytes}, refusing larger bodies without buffering them. */
-    private byte[] readBody(Context ctx) {
-        long declared = ctx.contentLength();
-        if (declared > maxBodyBytes) throw tooLarge();
-        try (InputStream in = ctx.bodyInputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            if (body.length > maxBodyBytes) throw tooLarge();
-            return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private ApiException tooLarge() {
-        return new ApiException(413, "body larger than the limit of " + maxBodyBytes + " bytes (ingest.max_body_bytes); split the batch");
     }
 
     void list(Context ctx) {

@@ -7,6 +7,7 @@ import dev.vigil.ingest.IngestException;
 import dev.vigil.incident.IncidentException;
 import dev.vigil.incident.IncidentManager;
 import dev.vigil.ingest.IngestService;
+import dev.vigil.ingest.otlp.OtlpTraceIngest;
 import dev.vigil.json.Json;
 import dev.vigil.pipeline.RuleService;
 import dev.vigil.control.ControlPlane;
@@ -43,6 +44,8 @@ public final class HttpApi {
     public static Javalin create(Parts p) {
         Authenticator auth = new Authenticator(p.keys());
         EventRoutes events = new EventRoutes(p.ingest(), p.eventLog(), p.config().ingest().maxBodyBytes());
+        TraceRoutes traces = new TraceRoutes(new OtlpTraceIngest(p.ingest(), p.config().ingest(), p.metrics()),
+                p.config().ingest().maxBodyBytes());
         IncidentRoutes incidents = new IncidentRoutes(p.incidents());
         RuleRoutes rules = new RuleRoutes(p.rules());
         AgentRoutes agents = new AgentRoutes(p.control(), p.responder(), p.fleet(), p.incidents().store(), p.registry(),
@@ -73,6 +76,7 @@ public final class HttpApi {
 
             cfg.routes.post("/v1/events", events::post, Role.AGENT);
             cfg.routes.get("/v1/events", events::list, Role.OPERATOR);
+            cfg.routes.post("/v1/traces", traces::post, Role.AGENT);
 
             cfg.routes.get("/v1/incidents", incidents::list, Role.OPERATOR);
             cfg.routes.get("/v1/incidents/{id}", incidents::get, Role.OPERATOR);

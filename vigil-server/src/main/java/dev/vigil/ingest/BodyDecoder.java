@@ -18,9 +18,6 @@ import java.util.List;
  * line is refused alone, because each line stands on its own.
  */
 final class BodyDecoder {
-    /** One element of the body: its decoded JSON, or why that element could not be decoded. */
-    record Item(JsonNode json, String error) {}
-
     private final ObjectMapper mapper;
     private final int maxNesting;
     private final int maxEvents;
@@ -35,11 +32,11 @@ final class BodyDecoder {
                 .build();
     }
 
-    List<Item> decode(byte[] body, boolean ndjson) {
+    List<IngestItem> decode(byte[] body, boolean ndjson) {
         return ndjson ? lines(body) : document(body);
     }
 
-    private List<Item> document(byte[] body) {
+    private List<IngestItem> document(byte[] body) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
@@ -53,15 +50,15 @@ final class BodyDecoder {
             throw new IngestException(400, "body could not be read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode()) throw new IngestException(400, "body is empty: send one event, an array of events, or NDJSON");
-        if (!root.isArray()) return List.of(new Item(root, null));
+        if (!root.isArray()) return List.of(IngestItem.of(root));
         checkCount(root.size());
-        List<Item> items = new ArrayList<>(root.size());
-        for (JsonNode element : root) items.add(new Item(element, null));
+        List<IngestItem> items = new ArrayList<>(root.size());
+        for (JsonNode element : root) items.add(IngestItem.of(element));
         return items;
     }
 
-    private List<Item> lines(byte[] body) {
-        List<Item> items = new ArrayList<>();
+    private List<IngestItem> lines(byte[] body) {
+        List<IngestItem> items = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= body.length; i++) {
             if (i < body.length && body[i] != '\n') continue;
@@ -76,15 +73,15 @@ final class BodyDecoder {
         return items;
     }
 
-    private Item line(byte[] body, int start, int end, int lineNumber) {
+    private IngestItem line(byte[] body, int start, int end, int lineNumber) {
         try {
-            return new Item(mapper.readTree(body, start, end - start), null);
+            return IngestItem.of(mapper.readTree(body, start, end - start));
         } catch (StreamConstraintsException e) {
             throw tooDeep();
         } catch (JsonProcessingException e) {
-            return new Item(null, "line " + lineNumber + " is not valid JSON: " + e.getOriginalMessage());
+            return IngestItem.undecodable("line " + lineNumber + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            return new Item(null, "line " + lineNumber + " could not be read: " + e.getMessage());
+            return IngestItem.undecodable("line " + lineNumber + " could not be read: " + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vigil.ingest;
 import dev.vigil.auth.Principal;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.event.Event;
+import dev.vigil.event.EventLimits;
 import dev.vigil.event.EventParser;
 import dev.vigil.event.InvalidEventException;
 import dev.vigil.metrics.VigilMetrics;
@@ -19,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Ingest, from bytes to durably stored events: decode, validate, authorize, admit (per-agent
  * rate), then append to the event log. The returned future completes only after the commit,
- * so a 202 always means "stored".
+ * so a 2xx always means "stored". Other protocols (OTLP) decode on their own and join the path
+ * at validation, so every event is held to the same rules whichever way it came.
  */
 public final class IngestService {
     /** Agents tracked by the rate limiter at once; see {@link AgentRateLimiter}. */
@@ -31,6 +33,7 @@ public final class IngestService {
     private final AgentRateLimiter limiter;
     private final EventLog eventLog;
     private final VigilMetrics metrics;
+    private final int maxEventsPerRequest;
 
     public IngestService(Clock clock, EventParser parser, VigilConfig.Ingest config, EventLog eventLog, VigilMetrics metrics) {
         this.clock = clock;
@@ -40,25 +43,62 @@ public final class IngestService {
                 MAX_RATE_LIMITED_AGENTS);
         this.eventLog = eventLog;
         this.metrics = metrics;
+        this.maxEventsPerRequest = config.maxEventsPerRequest();
+    }
+
+    /** The bounds every event is validated against, for protocols that build events themselves. */
+    public EventLimits limits() {
+        return parser.limits();
+    }
+
+    /** How a request answers for the events in it that cannot be taken. */
+    public enum Partial {
+        /**
+         * {@code POST /v1/events}: an event for an agent outside the key's scope refuses the whole
+         * request (403), and so does a request without a single valid event (400).
+         */
+        REFUSE_REQUEST,
+        /**
+         * OTLP: each such event is rejected alone and the request still succeeds, as the OTLP
+         * partial-success answer expects; an exporter retries neither, and the answer says why.
+         */
+        REJECT_EVENT
     }
 
     /**
+     * A {@code POST /v1/events} body: one event, a JSON array, or NDJSON.
+     *
      * @throws IngestException when the request is refused as a whole (nothing stored)
      */
     public CompletableFuture<IngestResult> ingest(byte[] body, boolean ndjson, Principal caller) {
-        List<BodyDecoder.Item> items;
+        List<IngestItem> items;
         try {
             items = decoder.decode(body, ndjson);
         } catch (IngestException e) {
             metrics.rejected(e.status() == 413 ? "too_large" : "malformed", 1);
             throw e;
         }
+        return ingest(items, caller, Partial.REFUSE_REQUEST);
+    }
+
+    /**
+     * Events already decoded by another protocol (OTLP): validated, authorized, admitted and
+     * stored exactly like those of {@code POST /v1/events}. Rejections name the item's index.
+     *
+     * @throws IngestException when the request is refused as a whole (nothing stored)
+     */
+    public CompletableFuture<IngestResult> ingest(List<IngestItem> items, Principal caller, Partial partial) {
+        // The JSON decoder stops at this count already; the check here bounds every protocol.
+        if (items.size() > maxEventsPerRequest) {
+            metrics.rejected("too_large", items.size());
+            throw new IngestException(413, "more than " + maxEventsPerRequest + " events in one request; split the batch");
+        }
         Instant arrival = clock.instant();
         List<IngestResult.Rejection> rejected = new ArrayList<>();
         List<EventRow> rows = new ArrayList<>(items.size());
         Map<String, Integer> perAgent = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
-            BodyDecoder.Item item = items.get(i);
+            IngestItem item = items.get(i);
             if (item.error() != null) {
                 rejected.add(new IngestResult.Rejection(i, item.error()));
                 metrics.rejected("malformed", 1);
@@ -73,14 +113,22 @@ public final class IngestService {
                 continue;
             }
             if (!caller.mayActFor(event.agent())) {
-                metrics.rejected("forbidden", items.size() - rejected.size());
-                throw new IngestException(403, "key '" + caller.name() + "' may not send events for agent '"
-                        + event.agent() + "' (event " + i + ")");
+                String refusal = "key '" + caller.name() + "' may not send events for agent '" + event.agent() + "'";
+                if (partial == Partial.REFUSE_REQUEST) {
+                    metrics.rejected("forbidden", items.size() - rejected.size());
+                    throw new IngestException(403, refusal + " (event " + i + ")");
+                }
+                rejected.add(new IngestResult.Rejection(i, refusal));
+                metrics.rejected("forbidden", 1);
+                continue;
             }
             perAgent.merge(event.agent(), 1, Integer::sum);
             rows.add(EventRow.of(event));
         }
         if (rows.isEmpty()) {
+            if (partial == Partial.REJECT_EVENT) {
+                return CompletableFuture.completedFuture(new IngestResult(0, 0, List.copyOf(rejected)));
+            }
             throw new IngestException(400, "every event in the request was rejected", 0, rejected);
         }
         AgentRateLimiter.Refusal refusal = limiter.tryAcquire(perAgent);

@@ -55,6 +55,15 @@ public final class VigilMetrics implements AutoCloseable {
                 .register(registry)).increment(events);
     }
 
+    /** @param outcome accepted (stored, or a duplicate of a stored one), rejected, or ignored (not a GenAI span) */
+    public void otlpSpans(String outcome, int spans) {
+        if (spans == 0) return;
+        Counter.builder("vigil.otlp.spans")
+                .description("OTLP spans received on /v1/traces, by what became of them")
+                .tag("outcome", outcome)
+                .register(registry).increment(spans);
+    }
+
     /** A new incident: counted by severity and rule; its detection latency observed by severity. */
     public void incidentOpened(String severity, String rule, Duration detectionLatency) {
         Counter.builder("vigil.incidents")

@@ -1,0 +1,72 @@
+package dev.vigil.ingest.otlp;
+
+import static dev.vigil.ingest.otlp.OtlpClient.request;
+import static dev.vigil.ingest.otlp.OtlpClient.span;
+import static dev.vigil.ingest.otlp.OtlpClient.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.server.TestVigil;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OTLP exporters retry 429 after Retry-After: the rate limit of {@code /v1/events} answers them in OTLP's terms. */
+class OtlpBackpressureTest {
+    @TempDir
+    Path data;
+    TestVigil vigil;
+
+    @AfterEach
+    void stop() {
+        if (vigil != null) vigil.close();
+    }
+
+    private static ExportTraceServiceRequest chats(String agent, int count) {
+        Instant t0 = TestVigil.START.minusSeconds(5);
+        Span[] spans = IntStream.range(0, count)
+                .mapToObj(i -> span("chat", t0, 10, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", agent)).build())
+                .toArray(Span[]::new);
+        return request(List.of(), spans);
+    }
+
+    @Test
+    void anAgentOverItsRateGets429WithRetryAfterInEachEncodingAndNothingOfTheRequestIsStored() {
+        vigil = TestVigil.start(data, null, """
+                ingest:
+                  agent_rate: {events_per_second: 1, burst: 3}
+                """);
+        OtlpClient otlp = new OtlpClient(vigil);
+        assertThat(otlp.post(chats("hasty-bot", 3)).status()).isEqualTo(200);
+
+        OtlpClient.Answer protobuf = otlp.post(chats("hasty-bot", 2));
+        assertThat(protobuf.status()).isEqualTo(429);
+        assertThat(protobuf.retryAfter()).isEqualTo("2");
+        assertThat(protobuf.contentType()).isEqualTo("application/x-protobuf");
+        assertThat(protobuf.rpcStatus().code()).isEqualTo(8); // RESOURCE_EXHAUSTED
+        assertThat(protobuf.rpcStatus().message()).startsWith("agent 'hasty-bot' is over its rate limit");
+
+        byte[] json = """
+                {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c",
+                  "spanId":"eee19b7ec3c1b174","name":"chat","startTimeUnixNano":"%d","endTimeUnixNano":"%d",
+                  "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+                                {"key":"gen_ai.agent.id","value":{"stringValue":"hasty-bot"}}]}]}]}]}
+                """.formatted(TestVigil.START.getEpochSecond() * 1_000_000_000L, TestVigil.START.getEpochSecond() * 1_000_000_000L)
+                .getBytes(StandardCharsets.UTF_8);
+        OtlpClient.Answer inJson = otlp.post(json, "application/json", null, TestVigil.AGENT);
+        assertThat(inJson.status()).isEqualTo(429);
+        assertThat(inJson.retryAfter()).isEqualTo("1");
+        assertThat(inJson.rpcStatus()).isEqualTo(new OtlpClient.Answer.RpcStatus(8, inJson.statusMessage()));
+
+        assertThat(vigil.get("/v1/events?agent=hasty-bot", TestVigil.OPERATOR).json().get("events")).hasSize(3);
+
+        vigil.clock.advance(java.time.Duration.ofSeconds(2)); // the bucket refills on the injected clock
+        assertThat(otlp.post(chats("hasty-bot", 2)).status()).isEqualTo(200);
+    }
+}

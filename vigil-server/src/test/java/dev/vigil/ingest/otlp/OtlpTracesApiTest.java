@@ -1,0 +1,310 @@
+package dev.vigil.ingest.otlp;
+
+import static dev.vigil.ingest.otlp.OtlpClient.decimal;
+import static dev.vigil.ingest.otlp.OtlpClient.integer;
+import static dev.vigil.ingest.otlp.OtlpClient.request;
+import static dev.vigil.ingest.otlp.OtlpClient.span;
+import static dev.vigil.ingest.otlp.OtlpClient.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.auth.KeyRing;
+import dev.vigil.server.TestVigil;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code POST /v1/traces} with hand-built OTLP requests: the attribute conventions other than the
+ * SDK's GenAI ones, partial success, malformed bodies, auth and dedup. Each case uses agents of
+ * its own, so the cases share one server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OtlpTracesApiTest {
+    private static final String BILLING_KEY = "billing-key";
+    private static final Instant T0 = TestVigil.START.minusSeconds(20);
+
+    @TempDir
+    static Path data;
+    TestVigil vigil;
+    OtlpClient otlp;
+
+    @BeforeAll
+    void start() {
+        vigil = TestVigil.start(data, null, """
+                auth:
+                  keys:
+                    - {name: billing, role: agent, sha256: %s, agents: ["billing-*"]}
+                """.formatted(HexFormat.of().formatHex(KeyRing.sha256(BILLING_KEY))));
+        otlp = new OtlpClient(vigil);
+    }
+
+    @AfterAll
+    void stop() {
+        vigil.close();
+    }
+
+    private List<JsonNode> events(String agent) {
+        TestVigil.Response r = vigil.get("/v1/events?limit=1000" + (agent == null ? "" : "&agent=" + agent), TestVigil.OPERATOR);
+        assertThat(r.status()).isEqualTo(200);
+        List<JsonNode> events = new ArrayList<>();
+        r.json().get("events").forEach(events::add);
+        return events;
+    }
+
+    private static JsonNode ofKind(List<JsonNode> events, String kind) {
+        return events.stream().filter(e -> e.get("kind").textValue().equals(kind)).findFirst().orElseThrow();
+    }
+
+    private void assertAccepted(OtlpClient.Answer answer) {
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.response().hasPartialSuccess()).as(answer.toString()).isFalse();
+    }
+
+    @Test
+    void openInferenceSpansMap() {
+        Span llm = span("ChatCompletion", T0, 1500,
+                text("openinference.span.kind", "LLM"), text("llm.model_name", "gpt-oi"),
+                integer("llm.token_count.prompt", 900), integer("llm.token_count.completion", 100),
+                text("llm.invocation_parameters", "{\"temperature\":0.1,\"max_tokens\":256}"),
+                decimal("llm.cost.total", 0.0125), text("session.id", "sess-7"), text("llm.provider", "openai")).build();
+        Span tool = span("lookup_order", T0.plusSeconds(2), 40,
+                text("openinference.span.kind", "TOOL"), text("tool.name", "crm.lookup"),
+                text("tool.parameters", "{\"order\":4471}"), text("session.id", "sess-7")).build();
+        Span agent = span("agent", T0, 5000, text("openinference.span.kind", "AGENT"), text("session.id", "sess-7")).build();
+        Span chain = span("chain", T0, 5000, text("openinference.span.kind", "CHAIN")).build();
+
+        assertAccepted(otlp.post(request(List.of(text("service.name", "oi-bot")), llm, tool, agent, chain)));
+
+        List<JsonNode> events = events("oi-bot");
+        assertThat(events).hasSize(3);
+        JsonNode call = ofKind(events, "llm_call");
+        assertThat(call.get("model").textValue()).isEqualTo("gpt-oi");
+        assertThat(call.get("tokens").toString()).isEqualTo("{\"input\":900,\"output\":100}");
+        assertThat(call.get("temperature").doubleValue()).isEqualTo(0.1);
+        assertThat(call.get("cost_usd").doubleValue()).isEqualTo(0.0125);
+        assertThat(call.get("run").textValue()).isEqualTo("sess-7");
+        assertThat(call.get("attrs").get("provider").textValue()).isEqualTo("openai");
+        JsonNode toolCall = ofKind(events, "tool_call");
+        assertThat(toolCall.get("tool").textValue()).isEqualTo("crm.lookup");
+        assertThat(toolCall.get("params").toString()).isEqualTo("{\"order\":4471}");
+        assertThat(ofKind(events, "outcome").get("status").textValue()).isEqualTo("ok");
+    }
+
+    @Test
+    void deprecatedGenAiNamesMap() {
+        Span legacy = span("openai.chat", T0, 700,
+                text("gen_ai.system", "openai"), text("gen_ai.request.model", "gpt-legacy"),
+                integer("gen_ai.usage.prompt_tokens", 42), integer("gen_ai.usage.completion_tokens", 8),
+                text("gen_ai.agent.name", "legacy-bot")).build();
+
+        assertAccepted(otlp.post(request(List.of(text("service.name", "some-service")), legacy)));
+
+        JsonNode call = ofKind(events("legacy-bot"), "llm_call");
+        assertThat(call.get("model").textValue()).isEqualTo("gpt-legacy");
+        assertThat(call.get("tokens").toString()).isEqualTo("{\"input\":42,\"output\":8}");
+        assertThat(call.get("attrs").get("provider").textValue()).isEqualTo("openai");
+        assertThat(call.get("latency_ms").doubleValue()).isEqualTo(700.0);
+    }
+
+    @Test
+    void invalidSpansAreRejectedInPartialSuccessAndTheOthersStored() {
+        Span good = span("chat", T0, 10, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "partial-bot")).build();
+        Span negative = span("chat", T0, 10, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "partial-bot"),
+                integer("gen_ai.usage.input_tokens", -5)).build();
+        Span old = span("chat", TestVigil.START.minus(Duration.ofHours(48)), 10,
+                text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "partial-bot")).build();
+        Span http = span("GET /", T0, 10, text("http.request.method", "GET")).build();
+
+        OtlpClient.Answer answer = otlp.post(request(List.of(), good, negative, old, http));
+
+        assertThat(answer.status()).isEqualTo(200);
+        ExportTraceServiceResponse response = answer.response();
+        assertThat(response.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+        assertThat(response.getPartialSuccess().getErrorMessage())
+                .startsWith("2 span(s) rejected: ")
+                .contains("span " + hex(negative) + ": tokens.input: must not be negative (-5)")
+                .contains("span " + hex(old) + ": ts: older than the maximum age");
+        List<JsonNode> stored = events("partial-bot");
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0).get("attrs").get("span_id").textValue()).isEqualTo(hex(good));
+    }
+
+    @Test
+    void reExportingTheSameSpansStoresThemOnce() {
+        ExportTraceServiceRequest request = request(List.of(text("gen_ai.agent.id", "retry-bot")),
+                span("execute_tool", T0, 30, text("gen_ai.operation.name", "execute_tool"), text("gen_ai.tool.name", "fs.read")).build(),
+                span("chat", T0, 30, text("gen_ai.operation.name", "chat")).build());
+
+        assertAccepted(otlp.post(request));
+        assertAccepted(otlp.post(OtlpClient.gzip(request.toByteArray()), "application/x-protobuf", "gzip", TestVigil.AGENT));
+
+        List<JsonNode> stored = events("retry-bot");
+        assertThat(stored).hasSize(2);
+        assertThat(stored).extracting(e -> e.get("id").textValue())
+                .allSatisfy(id -> assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+    }
+
+    @Test
+    void otlpJsonWithHexIdsEnumNamesAndStringIntegers() {
+        String traceId = "5b8efff798038103d269b633813fc60c";
+        String spanId = "eee19b7ec3c1b174";
+        long start = T0.getEpochSecond() * 1_000_000_000L;
+        String json = """
+                {"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"json-bot"}}]},
+                  "scopeSpans":[{"scope":{"name":"hand"},"spans":[{
+                    "traceId":"%s","spanId":"%s","name":"chat","kind":3,
+                    "startTimeUnixNano":"%d","endTimeUnixNano":"%d",
+                    "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+                                  {"key":"gen_ai.usage.input_tokens","value":{"intValue":"77"}},
+                                  {"key":"someFutureField","value":{"stringValue":"x"}}],
+                    "status":{"code":"STATUS_CODE_ERROR","message":"boom"},
+                    "aFieldFromANewerOtlp":true}]}]}]}
+                """.formatted(traceId, spanId, start, start + 250_000_000L);
+
+        OtlpClient.Answer answer = otlp.post(json.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.contentType()).startsWith("application/json");
+        JsonNode event = ofKind(events("json-bot"), "llm_call");
+        assertThat(event.get("attrs").get("trace_id").textValue()).isEqualTo(traceId);
+        assertThat(event.get("attrs").get("span_id").textValue()).isEqualTo(spanId);
+        assertThat(event.get("run").textValue()).isEqualTo(traceId);
+        assertThat(event.get("tokens").get("input").longValue()).isEqualTo(77);
+        assertThat(event.get("status").textValue()).isEqualTo("error");
+        assertThat(event.get("latency_ms").doubleValue()).isEqualTo(250.0);
+    }
+
+    @Test
+    void aJsonRequestGetsItsPartialSuccessInOtlpJson() {
+        long start = T0.getEpochSecond() * 1_000_000_000L;
+        String json = """
+                {"resourceSpans":[{"scopeSpans":[{"spans":[{
+                    "traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b175","name":"chat",
+                    "startTimeUnixNano":"%d","endTimeUnixNano":"%d",
+                    "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+                                  {"key":"gen_ai.agent.id","value":{"stringValue":"json-partial-bot"}},
+                                  {"key":"gen_ai.request.temperature","value":{"doubleValue":-1}}]}]}]}]}
+                """.formatted(start, start);
+
+        OtlpClient.Answer answer = otlp.post(json.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.contentType()).startsWith("application/json");
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("\"partialSuccess\"");
+        assertThat(answer.response().getPartialSuccess().getRejectedSpans()).isEqualTo(1);
+        assertThat(answer.response().getPartialSuccess().getErrorMessage())
+                .isEqualTo("1 span(s) rejected: span eee19b7ec3c1b175: temperature: must not be negative (-1.0)");
+        assertThat(events("json-partial-bot")).isEmpty();
+    }
+
+    @Test
+    void malformedBodiesAre400InTheRequestsEncodingAndStoreNothing() {
+        int before = events(null).size();
+        byte[] spans = request(List.of(text("gen_ai.agent.id", "malformed-bot")),
+                span("chat", T0, 1, text("gen_ai.operation.name", "chat")).build()).toByteArray();
+        byte[] truncated = java.util.Arrays.copyOf(spans, spans.length - 3);
+
+        OtlpClient.Answer badProtobuf = otlp.post(truncated, "application/x-protobuf", null, TestVigil.AGENT);
+        assertThat(badProtobuf.status()).isEqualTo(400);
+        assertThat(badProtobuf.contentType()).isEqualTo("application/x-protobuf");
+        assertThat(badProtobuf.statusMessage()).startsWith("body is not an OTLP ExportTraceServiceRequest in protobuf");
+
+        OtlpClient.Answer badJson = otlp.post("{\"resourceSpans\": [".getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
+        assertThat(badJson.status()).isEqualTo(400);
+        assertThat(badJson.statusMessage()).startsWith("body is not valid JSON");
+
+        OtlpClient.Answer wrongShape = otlp.post("{\"resourceSpans\": {\"spans\": 3}}".getBytes(StandardCharsets.UTF_8),
+                "application/json", null, TestVigil.AGENT);
+        assertThat(wrongShape.status()).isEqualTo(400);
+        assertThat(wrongShape.statusMessage()).startsWith("body is not an OTLP ExportTraceServiceRequest in JSON");
+
+        OtlpClient.Answer badHex = otlp.post("""
+                {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"not-hex","spanId":"eee19b7ec3c1b174"}]}]}]}
+                """.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
+        assertThat(badHex.status()).isEqualTo(400);
+        assertThat(badHex.statusMessage()).isEqualTo("traceId 'not-hex' is not hex; OTLP JSON writes ids as hex digits");
+
+        OtlpClient.Answer badGzip = otlp.post(spans, "application/x-protobuf", "gzip", TestVigil.AGENT);
+        assertThat(badGzip.status()).isEqualTo(400);
+        assertThat(badGzip.statusMessage()).startsWith("body is not valid gzip");
+
+        OtlpClient.Answer truncatedGzip = otlp.post(java.util.Arrays.copyOf(OtlpClient.gzip(spans), 20), "application/x-protobuf", "gzip", TestVigil.AGENT);
+        assertThat(truncatedGzip.status()).isEqualTo(400);
+
+        OtlpClient.Answer brotli = otlp.post(spans, "application/x-protobuf", "br", TestVigil.AGENT);
+        assertThat(brotli.status()).isEqualTo(415);
+
+        OtlpClient.Answer text = otlp.post(spans, "text/plain", null, TestVigil.AGENT);
+        assertThat(text.status()).isEqualTo(415);
+        assertThat(new String(text.body(), StandardCharsets.UTF_8)).contains("\"error\":\"Content-Type must be application/x-protobuf or application/json");
+
+        assertThat(events(null)).hasSize(before);
+    }
+
+    @Test
+    void aGzipBombIsRefusedAt413() {
+        byte[] zeros = new byte[9 * 1024 * 1024]; // just over the default 8 MiB body bound once inflated
+        byte[] bomb = OtlpClient.gzip(zeros);
+        assertThat(bomb.length).isLessThan(64 * 1024);
+
+        OtlpClient.Answer answer = otlp.post(bomb, "application/x-protobuf", "gzip", TestVigil.AGENT);
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.statusMessage()).contains("once decompressed");
+    }
+
+    @Test
+    void withoutAKeyIs401() {
+        byte[] spans = request(List.of(text("gen_ai.agent.id", "anonymous-bot")),
+                span("chat", T0, 1, text("gen_ai.operation.name", "chat")).build()).toByteArray();
+
+        OtlpClient.Answer answer = otlp.post(spans, "application/x-protobuf", null, null);
+
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(events("anonymous-bot")).isEmpty();
+    }
+
+    @Test
+    void aScopedKeysSpansForOtherAgentsAreRejectedAndItsOwnStored() {
+        Span own = span("chat", T0, 1, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "billing-eu")).build();
+        Span other = span("chat", T0, 1, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "support-bot")).build();
+
+        OtlpClient.Answer answer = otlp.post(request(List.of(), own, other).toByteArray(), "application/x-protobuf", null, BILLING_KEY);
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.response().getPartialSuccess().getRejectedSpans()).isEqualTo(1);
+        assertThat(answer.response().getPartialSuccess().getErrorMessage())
+                .isEqualTo("1 span(s) rejected: span " + hex(other) + ": key 'billing' may not send events for agent 'support-bot'");
+        assertThat(events("billing-eu")).hasSize(1);
+        assertThat(events("support-bot")).isEmpty();
+    }
+
+    @Test
+    void aSpanWithoutAnyAgentNameIsRejected() {
+        Span anonymous = span("chat", T0, 1, text("gen_ai.operation.name", "chat"),
+                text("gen_ai.agent.id", "  ")).setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_OK)).build();
+
+        OtlpClient.Answer answer = otlp.post(request(List.of(), anonymous));
+
+        assertThat(answer.response().getPartialSuccess().getErrorMessage())
+                .endsWith("agent: no gen_ai.agent.id, gen_ai.agent.name or resource service.name");
+    }
+
+    private static String hex(Span span) {
+        return HexFormat.of().formatHex(span.getSpanId().toByteArray());
+    }
+}
