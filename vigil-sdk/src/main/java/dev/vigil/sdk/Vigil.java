@@ -1,5 +1,6 @@
 package dev.vigil.sdk;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -37,15 +38,15 @@ public final class Vigil implements AutoCloseable {
     private final EventBuffer buffer;
     private final Sender sender;
     private final ConcurrentMap<String, AgentHandle> agents = new ConcurrentHashMap<>();
-    private final HttpClient http;
+    private final Endpoint endpoint;
     private final boolean ownsHttp;
 
     private Vigil(Config config, HttpClient http, boolean ownsHttp) {
         this.config = config;
-        this.http = http;
+        this.endpoint = new Endpoint(http, config, new ObjectMapper());
         this.ownsHttp = ownsHttp;
         this.buffer = new EventBuffer(config.bufferCapacity());
-        this.sender = new Sender(config, new Endpoint(http, config), buffer);
+        this.sender = new Sender(config, endpoint, buffer);
         sender.start();
     }
 
@@ -66,7 +67,7 @@ public final class Vigil implements AutoCloseable {
     public AgentHandle agent(String id) {
         Scope.id("agent", id);
         return agents.computeIfAbsent(id, a -> {
-            AgentControl control = new AgentControl(a, new Endpoint(http, config), config);
+            AgentControl control = new AgentControl(a, endpoint, config);
             AgentHandle handle = new AgentHandle(a, buffer, config.clock(), control);
             control.start(handle);
             return handle;
@@ -95,7 +96,7 @@ public final class Vigil implements AutoCloseable {
     public void close() {
         sender.close();
         agents.values().forEach(a -> a.control().close());
-        if (ownsHttp) http.close();
+        if (ownsHttp) endpoint.http().shutdownNow(); // nothing left worth waiting for: the sender has finished
     }
 
     /**
