@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The bounded queue between the agents' threads (many producers) and the sender thread (one
@@ -37,10 +38,7 @@ final class EventBuffer {
             size.decrementAndGet();
             dropped.increment();
         }
-        if (n == wakeAt) {
-            Thread c = consumer;
-            if (c != null) java.util.concurrent.locks.LockSupport.unpark(c);
-        }
+        if (n == wakeAt) LockSupport.unpark(consumer);
     }
 
     /** Moves up to {@code max} of the oldest events to {@code into}; returns how many. */
@@ -55,10 +53,10 @@ final class EventBuffer {
         return n;
     }
 
-    /** The thread to unpark once {@code batch} events wait. */
+    /** The thread to unpark once {@code batch} events wait (or the buffer is full, if that is fewer). */
     void wakeWhenReady(Thread consumer, int batch) {
         this.consumer = consumer;
-        this.wakeAt = batch;
+        this.wakeAt = Math.min(batch, capacity);
     }
 
     int size() {

@@ -40,6 +40,7 @@ public final class Vigil implements AutoCloseable {
     private final ConcurrentMap<String, AgentHandle> agents = new ConcurrentHashMap<>();
     private final Endpoint endpoint;
     private final boolean ownsHttp;
+    private volatile boolean closed;
 
     private Vigil(Config config, HttpClient http, boolean ownsHttp) {
         this.config = config;
@@ -63,13 +64,17 @@ public final class Vigil implements AutoCloseable {
     /**
      * The handle of the agent with this id, the same one on every call. The first call starts
      * following the agent's control document.
+     *
+     * @throws IllegalStateException after {@link #close()}
      */
     public AgentHandle agent(String id) {
+        if (closed) throw new IllegalStateException("this Vigil instance is closed");
         Scope.id("agent", id);
         return agents.computeIfAbsent(id, a -> {
             AgentControl control = new AgentControl(a, endpoint, config);
             AgentHandle handle = new AgentHandle(a, buffer, config.clock(), control);
             control.start(handle);
+            if (closed) control.close(); // close() ran meanwhile and may have missed this one
             return handle;
         });
     }
@@ -80,9 +85,10 @@ public final class Vigil implements AutoCloseable {
     }
 
     /**
-     * Waits until every event recorded before this call has been sent (or given up), at most
-     * {@code timeout}; true when it got there. Recording goes on meanwhile. Not needed before
-     * {@link #close()}, which flushes itself.
+     * Sends what is buffered now without waiting for the flush interval, and waits until the
+     * buffer is empty and no batch is in flight (delivered, rejected or dropped), at most
+     * {@code timeout}; true when it got there. Other threads may go on recording meanwhile, which
+     * can keep the buffer from emptying. Not needed before {@link #close()}, which flushes itself.
      */
     public boolean flush(Duration timeout) {
         return sender.flush(timeout);
@@ -90,10 +96,12 @@ public final class Vigil implements AutoCloseable {
 
     /**
      * Sends what is buffered, waiting at most the close timeout, then stops the sender and the
-     * control streams. Events still unsent then are counted as dropped. Idempotent.
+     * control streams. Events still unsent then are counted as dropped; events recorded after
+     * close stay in the buffer, unsent ({@link VigilStats#buffered()}). Idempotent.
      */
     @Override
     public void close() {
+        closed = true;
         sender.close();
         agents.values().forEach(a -> a.control().close());
         if (ownsHttp) endpoint.http().shutdownNow(); // nothing left worth waiting for: the sender has finished
