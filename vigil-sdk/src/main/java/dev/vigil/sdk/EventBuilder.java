@@ -52,8 +52,17 @@ public abstract sealed class EventBuilder<B extends EventBuilder<B>>
     /** The event's {@code params}: the call's arguments (rules compare them, e.g. to find a tool called in a loop). Copied. */
     public B params(Map<String, ?> params) {
         open();
-        this.params = params == null ? null : new LinkedHashMap<>(params);
+        this.params = params == null ? null : copy(params);
         return self();
+    }
+
+    /** An unmodifiable map ({@code Map.of}) is taken as it is; others are copied. */
+    private static Map<String, Object> copy(Map<String, ?> params) {
+        try {
+            return Map.copyOf(params);
+        } catch (NullPointerException nullValue) { // Map.copyOf refuses nulls, JSON takes them
+            return new LinkedHashMap<>(params);
+        }
     }
 
     /** Adds an entry to the event's {@code attrs}, free-form context the rules and operators can read. */
