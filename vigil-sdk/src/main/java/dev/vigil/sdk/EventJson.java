@@ -20,16 +20,19 @@ final class EventJson {
 
     /** Reports an event that could not be written (a value Jackson cannot serialize) and is left out. */
     interface Unwritable {
-        void skipped(EventRecord event, Exception why);
+        void skipped(EventRecord event, Throwable why);
     }
 
-    private final ObjectMapper mapper = JsonMapper.builder()
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS) // an opaque object in params becomes {}, not a lost batch
-            .build();
+    private final ObjectMapper mapper;
     private final Body out = new Body();
 
-    ObjectMapper mapper() {
-        return mapper;
+    EventJson(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The mapper for events and answers: an opaque object in params becomes {}, not a lost batch. */
+    static ObjectMapper mapper() {
+        return JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
     }
 
     Batch write(List<EventRecord> events, Unwritable unwritable) {
@@ -42,7 +45,7 @@ final class EventJson {
             try (JsonGenerator g = mapper.createGenerator(out)) {
                 write(g, e);
                 written.add(e);
-            } catch (IOException | RuntimeException failure) {
+            } catch (IOException | RuntimeException | StackOverflowError failure) { // a cycle in params must not kill the sender
                 out.truncate(mark); // the generator flushed what it had on close
                 unwritable.skipped(e, failure);
             }

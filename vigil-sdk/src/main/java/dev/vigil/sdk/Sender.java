@@ -38,7 +38,7 @@ final class Sender {
     private final Config config;
     private final Endpoint endpoint;
     private final EventBuffer buffer;
-    private final EventJson json = new EventJson();
+    private final EventJson json;
     private final Backoff backoff;
     private final Thread thread;
     private final AtomicLong sent = new AtomicLong();
@@ -56,6 +56,7 @@ final class Sender {
         this.config = config;
         this.endpoint = endpoint;
         this.buffer = buffer;
+        this.json = new EventJson(endpoint.json());
         this.backoff = new Backoff(config.minBackoff(), config.maxBackoff());
         this.thread = Thread.ofPlatform().daemon().name("vigil-sender").unstarted(this::run);
     }
@@ -266,9 +267,9 @@ final class Sender {
 
     private JsonNode readJson(String body) {
         try {
-            return json.mapper().readTree(body);
+            return endpoint.json().readTree(body);
         } catch (IOException | RuntimeException e) {
-            return json.mapper().createObjectNode();
+            return endpoint.json().createObjectNode();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.vigil.sdk;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -44,7 +43,7 @@ public final class Vigil implements AutoCloseable {
 
     private Vigil(Config config, HttpClient http, boolean ownsHttp) {
         this.config = config;
-        this.endpoint = new Endpoint(http, config, new ObjectMapper());
+        this.endpoint = new Endpoint(http, config, EventJson.mapper());
         this.ownsHttp = ownsHttp;
         this.buffer = new EventBuffer(config.bufferCapacity());
         this.sender = new Sender(config, endpoint, buffer);

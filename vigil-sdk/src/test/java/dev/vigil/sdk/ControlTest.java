@@ -57,6 +57,24 @@ class ControlTest {
     }
 
     @Test
+    void whileTheStreamIsRefusedTheDocumentIsPolled() {
+        server = TestVigil.start(data, null, "");
+        try (StreamlessProxy proxy = new StreamlessProxy(server.url(""));
+             Vigil vigil = Vigil.builder().url(proxy.url()).key(TestVigil.AGENT).clock(server.clock)
+                     .pollInterval(Duration.ofMillis(50)).backoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build()) {
+            AgentHandle agent = vigil.agent("proxied");
+            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.refusedStreams.get() >= 1 && proxy.polls.get() >= 1);
+            agent.guard();
+
+            server.post("/v1/agents/proxied/pause", TestVigil.OPERATOR, "application/json", "{\"reason\": \"behind a proxy\"}");
+            await().atMost(Duration.ofSeconds(10)).until(agent::paused);
+            assertThatThrownBy(agent::guard).isInstanceOfSatisfying(AgentPausedException.class,
+                    e -> assertThat(e.reason()).startsWith("behind a proxy"));
+            assertThat(proxy.refusedStreams.get()).isGreaterThan(1); // it keeps trying to reconnect
+        }
+    }
+
+    @Test
     void aCriticalIncidentPausesTheAgentWithItsIncidentId() {
         server = TestVigil.start(data, null, "");
         try (Vigil vigil = connect()) {

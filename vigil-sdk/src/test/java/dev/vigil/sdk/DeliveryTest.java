@@ -110,6 +110,27 @@ class DeliveryTest {
         }
     }
 
+    /** A value Jackson cannot write: its getter throws. */
+    public static final class Unwritable {
+        public String getValue() {
+            throw new IllegalStateException("not today");
+        }
+    }
+
+    @Test
+    void anEventThatCannotBeWrittenIsRejectedAndTheRestOfItsBatchSent() {
+        server = TestVigil.start(data, null, "");
+        try (Vigil vigil = sdk(server.url("")).batchSize(3).build()) {
+            AgentHandle agent = vigil.agent("careless");
+            agent.toolCall("a").ok();
+            agent.toolCall("b").attr("thing", new Unwritable()).ok();
+            agent.toolCall("c").ok();
+            await().atMost(Duration.ofSeconds(10)).until(() -> vigil.stats().sent() == 2);
+            assertThat(vigil.stats().rejected()).isEqualTo(1);
+            assertThat(Server.events(server, "careless")).extracting(e -> e.get("tool").textValue()).containsExactlyInAnyOrder("a", "c");
+        }
+    }
+
     @Test
     void rateLimitedBatchesWaitAndArrive() {
         // The server's rate limiter refills on its virtual clock: nothing more is admitted until it moves.
