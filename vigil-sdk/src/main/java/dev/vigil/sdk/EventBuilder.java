@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * Collects the fields of one event on the caller's thread, then records it with a terminal call:
- * {@link #ok()}, {@link #error(String, String)} or {@link #send()} (no status). The event's time is
+ * {@link #ok()}, {@link #error(String, String)} (or {@link #error(String)}, {@link #error(Throwable)})
+ * or {@link #send()} (no status). The event's time is
  * taken at the terminal call, from the {@link Vigil.Builder#clock(java.time.Clock) configured clock}.
  *
  * <p>Not thread-safe, and good for one event: after the terminal call every method throws
@@ -120,6 +121,11 @@ public abstract sealed class EventBuilder<B extends EventBuilder<B>>
     /** Records the event with {@code status: error}, an error type and a message. */
     public void error(String type, String message) {
         record("error", Objects.requireNonNull(type, "type"), message);
+    }
+
+    /** Records the event with {@code status: error}, the exception's class name as the type and its message. */
+    public void error(Throwable failure) {
+        record("error", failure.getClass().getName(), failure.getMessage());
     }
 
     /** Records the event without a status. */

@@ -63,11 +63,14 @@ class BatchingTest {
             task.outcome().quality(0.92).attr("attempt", 2).ok();
             vigil.agent("billing-bot").decision("direct flight").suboptimal().send();
             vigil.agent("billing-bot").heartbeat();
+            vigil.agent("billing-bot").llmCall("gpt-y").error(new java.util.concurrent.TimeoutException("no tokens in 30 s"));
             assertThat(vigil.flush(Duration.ofSeconds(10))).isTrue();
         }
         Map<String, JsonNode> byKind = Server.events(server, "billing-bot").stream()
-                .collect(Collectors.toMap(e -> e.get("kind").textValue(), e -> e));
-        assertThat(byKind.keySet()).containsExactlyInAnyOrder("tool_call", "llm_call", "outcome", "decision", "heartbeat");
+                .collect(Collectors.toMap(e -> e.get("kind").textValue() + (e.has("model") ? ":" + e.get("model").textValue() : ""), e -> e));
+        assertThat(byKind.keySet()).containsExactlyInAnyOrder("tool_call", "llm_call:gpt-x", "llm_call:gpt-y", "outcome", "decision", "heartbeat");
+        assertThat(byKind.get("llm_call:gpt-y").get("error").get("type").textValue()).isEqualTo("java.util.concurrent.TimeoutException");
+        assertThat(byKind.get("llm_call:gpt-y").get("error").get("message").textValue()).isEqualTo("no tokens in 30 s");
         JsonNode tool = byKind.get("tool_call");
         assertThat(tool.get("run").textValue()).isEqualTo("run-81f2");
         assertThat(tool.get("task").textValue()).isEqualTo("refund-4471");
@@ -79,7 +82,7 @@ class BatchingTest {
         assertThat(tool.get("ts").textValue()).isEqualTo("2026-11-29T04:00:00Z"); // the injected clock
         assertThat(tool.get("id").textValue()).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
         assertThat(tool.has("clamped")).isFalse();
-        JsonNode llm = byKind.get("llm_call");
+        JsonNode llm = byKind.get("llm_call:gpt-x");
         assertThat(llm.get("model").textValue()).isEqualTo("gpt-x");
         assertThat(llm.get("temperature").doubleValue()).isEqualTo(0.7);
         assertThat(llm.get("tokens").get("input").intValue()).isEqualTo(1200);
