@@ -98,7 +98,7 @@ final class AgentControl {
         while (!closed) {
             try {
                 stream();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // a document we cannot read is a broken stream too
                 if (!closed && !streamDown) log.log(System.Logger.Level.WARNING,
                         "Vigil SDK: control stream of {0} is down, polling until it is back: {1}", agent, e.toString());
                 streamDown = true;
@@ -188,7 +188,7 @@ final class AgentControl {
             HttpResponse<String> r = endpoint.http().send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) apply(endpoint.json().readTree(r.body()));
             else log.log(System.Logger.Level.DEBUG, "Vigil SDK: polling the control document of {0}: HTTP {1}", agent, r.statusCode());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.log(System.Logger.Level.DEBUG, "Vigil SDK: polling the control document of {0} failed: {1}", agent, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -125,7 +125,12 @@ final class Sender {
                 if (closing()) break;
                 continue;
             }
-            deliver(batch);
+            try {
+                deliver(batch);
+            } catch (RuntimeException bug) { // the thread must survive anything: it is the only one sending
+                rejected.addAndGet(batch.size());
+                log.log(System.Logger.Level.ERROR, "Vigil SDK: a batch of " + batch.size() + " events was lost to an unexpected error", bug);
+            }
             batch.clear();
             inFlight = 0;
             synchronized (progress) {
@@ -169,7 +174,7 @@ final class Sender {
             try {
                 HttpResponse<String> r = endpoint.http().send(request, HttpResponse.BodyHandlers.ofString());
                 int status = r.statusCode();
-                if (status == 202 || status == 200) {
+                if (status / 100 == 2) {
                     accepted(batch, r.body());
                     return;
                 }
