@@ -89,6 +89,16 @@ class DeliveryTest {
     }
 
     @Test
+    void closeGivesUpOnAnUnreachableServerAfterItsTimeoutAndCountsTheRest() {
+        Vigil vigil = sdk("http://127.0.0.1:" + Server.freePort()).closeTimeout(Duration.ofMillis(300)).build();
+        AgentHandle agent = vigil.agent("alone");
+        agent.guard(); // no control document yet: an unreachable Vigil does not stop the agent
+        for (int i = 0; i < 10; i++) agent.heartbeat();
+        vigil.close();
+        assertThat(vigil.stats()).extracting(VigilStats::sent, VigilStats::dropped, VigilStats::buffered).containsExactly(0L, 10L, 0L);
+    }
+
+    @Test
     void aBatchTheServerRefusesIsCountedAsRejectedAndNotRetried() {
         server = TestVigil.start(data, null, "");
         ManualClock clock = new ManualClock(TestVigil.START.minus(Duration.ofDays(2))); // older than ingest.max_age
