@@ -15,7 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * one descheduled mid-operation. {@link #size} is raised before the event is linked in and lowered
  * after one is unlinked, so it never undercounts; a producer that takes it past the capacity
  * unlinks the head, the oldest event. Invariant: the queue holds at most {@code capacity} events
- * plus one per producer caught between its increment and its eviction.
+ * plus one per producer caught between its increment and its eviction. Since the count may lag
+ * the consumer by the events it is unlinking, a full buffer may evict one event early; that costs
+ * an event, never a bound.
  */
 final class EventBuffer {
     private final ConcurrentLinkedQueue<EventRecord> queue = new ConcurrentLinkedQueue<>();
