@@ -62,7 +62,7 @@ final class EventBuffer {
     }
 
     int size() {
-        return Math.max(0, size.get());
+        return size.get();
     }
 
     long dropped() {
