@@ -40,9 +40,14 @@ public final class TestVigil implements AutoCloseable {
      * @param jdbcUrl null for SQLite in {@code data}
      */
     public static TestVigil start(Path data, String jdbcUrl, String yaml) {
+        return start(data, jdbcUrl, yaml, 0);
+    }
+
+    /** The same on a given port, e.g. one a client was pointed at before the server came up. */
+    public static TestVigil start(Path data, String jdbcUrl, String yaml, int port) {
         java.util.Objects.requireNonNull(data, "data directory"); // never fall back to ./vigil-data in tests
         VigilConfig parsed = ConfigLoader.parse("test.yaml", yaml);
-        VigilConfig config = parsed.withServer(new VigilConfig.Server(0, "127.0.0.1", data, jdbcUrl));
+        VigilConfig config = parsed.withServer(new VigilConfig.Server(port, "127.0.0.1", data, jdbcUrl));
         return new TestVigil(config, Map.of("VIGIL_ADMIN_KEY", ADMIN, "VIGIL_OPERATOR_KEY", OPERATOR, "VIGIL_AGENT_KEY", AGENT));
     }
 
