@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code destructive-without-confirmation} rule (critical) pauses it, and its next tool call is
  *       refused by the guard.</li>
  * </ol>
- * Run it against a local Vigil: {@code --url http://localhost:7070 --key <key>} (or
+ * Run it against a local Vigil: {@code --url http://127.0.0.1:8080 --key <key>} (or
  * {@code VIGIL_URL}, {@code VIGIL_KEY}).
  */
 public final class RefundAgent {
@@ -55,17 +55,18 @@ public final class RefundAgent {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        String url = option(args, "--url", System.getenv().getOrDefault("VIGIL_URL", "http://localhost:7070"));
+        String url = option(args, "--url", System.getenv().getOrDefault("VIGIL_URL", "http://127.0.0.1:8080"));
         String key = option(args, "--key", System.getenv("VIGIL_KEY"));
         if (key == null) {
             System.err.println("give a Vigil key: --key KEY or VIGIL_KEY (the key `vigil demo` prints works)");
             System.exit(2);
         }
         String agentId = option(args, "--agent", "refund-agent-" + UUID.randomUUID().toString().substring(0, 4));
+        Summary summary;
         try (Vigil vigil = Vigil.connect(url, key)) {
-            Summary summary = run(vigil, agentId, System.out);
-            System.exit(summary.retryHonoured() && summary.refusedWhilePaused() ? 0 : 1);
+            summary = run(vigil, agentId, System.out);
         }
+        System.exit(summary.retryHonoured() && summary.refusedWhilePaused() ? 0 : 1);
     }
 
     /** Runs the whole story once. */
