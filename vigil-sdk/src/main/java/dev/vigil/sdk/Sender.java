@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * counted as dropped).
  *
  * <p>Answers: 202 delivers the batch (the invalid events listed in it are rejected); 413 splits
- * the batch in halves; 408, 429, 5xx and connection failures retry the same body (same event ids,
+ * the batch in halves, and so does a 429 once its wait is over (a batch larger than the agent's
+ * burst would never be admitted whole); 408, 429, 5xx and connection failures retry the same body (same event ids,
  * so the server stores a retried event once) after the {@code Retry-After} the server gave, else
  * after a backoff; any other 4xx rejects the batch for good, with the server's reason logged, as
  * sending it again would be refused again.
@@ -188,6 +189,12 @@ final class Sender {
                 }
                 waitNanos = retryAfterNanos(r).map(n -> Math.max(n, config.minBackoff().toNanos())).orElseGet(backoff::nextNanos);
                 down("HTTP " + status + " " + abbreviate(r.body()));
+                if (status == 429 && size > 1) {
+                    // A batch larger than the agent's burst on the server would be refused forever: retry it in halves.
+                    if (!waitOrDrop(waitNanos, size)) return;
+                    split(batch);
+                    return;
+                }
             } catch (IOException e) {
                 waitNanos = backoff.nextNanos();
                 down(e.toString());
@@ -196,12 +203,18 @@ final class Sender {
                 buffer.countDropped(size);
                 return;
             }
-            if (!pause(waitNanos)) {
-                buffer.countDropped(size);
-                return;
-            }
-            retries.incrementAndGet();
+            if (!waitOrDrop(waitNanos, size)) return;
         }
+    }
+
+    /** Waits before the next attempt and counts it; false (the batch counted as dropped) when closing leaves no time. */
+    private boolean waitOrDrop(long nanos, int size) {
+        if (!pause(nanos)) {
+            buffer.countDropped(size);
+            return false;
+        }
+        retries.incrementAndGet();
+        return true;
     }
 
     /** Waits before the next attempt; false when closing leaves no time for one. */

@@ -161,4 +161,21 @@ class DeliveryTest {
             assertThat(vigil.stats().rejected()).isZero();
         }
     }
+
+    @Test
+    void aBatchLargerThanTheAgentsBurstArrivesInSmallerRequests() {
+        server = TestVigil.start(data, null, "ingest: {agent_rate: {events_per_second: 10, burst: 10}}\n");
+        try (Vigil vigil = sdk(server.url("")).batchSize(40).build()) {
+            AgentHandle agent = vigil.agent("bulky");
+            for (int i = 0; i < 40; i++) agent.toolCall("t").attr("seq", i).ok();
+            // Each second of server time admits ten more events; a 40-event request alone would never fit.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                server.clock.advance(Duration.ofSeconds(1));
+                return vigil.stats().sent() == 40;
+            });
+            assertThat(seqs(Server.events(server, "bulky"))).hasSize(40);
+            assertThat(vigil.stats().rejected()).isZero();
+            assertThat(vigil.stats().dropped()).isZero();
+        }
+    }
 }
