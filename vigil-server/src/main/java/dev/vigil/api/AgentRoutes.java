@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.control.ControlDocument;
 import dev.vigil.control.ControlPlane;
 import dev.vigil.control.FleetStats;
-import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentStore;
 import dev.vigil.json.Json;
 import dev.vigil.rule.AgentRegistry;
@@ -140,16 +139,8 @@ final class AgentRoutes {
     /** Open and acknowledged incidents, counted per agent and severity. */
     private Map<String, Map<String, Integer>> openBySeverity() {
         Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-        for (Incident.Status status : List.of(Incident.Status.OPEN, Incident.Status.ACKNOWLEDGED)) {
-            String cursor = null;
-            do {
-                IncidentStore.Page page = incidents.list(new IncidentStore.Query(status, null, null, null, null, 1000, cursor));
-                for (Incident i : page.incidents()) {
-                    counts.computeIfAbsent(i.agent(), a -> new LinkedHashMap<>()).merge(i.severity().wire(), 1, Integer::sum);
-                }
-                cursor = page.nextCursor();
-            } while (cursor != null);
-        }
+        IncidentPages.forEachActive(incidents, i ->
+                counts.computeIfAbsent(i.agent(), a -> new LinkedHashMap<>()).merge(i.severity().wire(), 1, Integer::sum));
         return counts;
     }
 
