@@ -1,0 +1,128 @@
+// The v1 API, the operator key and the live stream. The key lives in sessionStorage (gone when
+// the tab closes) and travels only in the Authorization header, never in a URL: that is why the
+// live stream is read with fetch() and not EventSource, which cannot send headers.
+
+const KEY = 'vigil.operatorKey';
+const signedOutListeners = [];
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export function key() {
+  return sessionStorage.getItem(KEY);
+}
+
+export function signIn(value) {
+  sessionStorage.setItem(KEY, value);
+}
+
+export function signOut() {
+  sessionStorage.removeItem(KEY);
+  for (const listener of signedOutListeners) listener();
+}
+
+/** Called when the key is gone: signed out, or refused by the server (401). */
+export function onSignedOut(listener) {
+  signedOutListeners.push(listener);
+}
+
+function headers(extra = {}) {
+  return {Authorization: `Bearer ${key()}`, ...extra};
+}
+
+/** Calls the API and returns its JSON; a 401 signs out, other errors throw ApiError with the server's message. */
+export async function api(path, {method = 'GET', body} = {}) {
+  const response = await fetch(path, {
+    method,
+    headers: headers(body === undefined ? {} : {'Content-Type': 'application/json'}),
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+  });
+  if (response.status === 401) {
+    signOut();
+    throw new ApiError(401, 'Your key was refused. Sign in again.');
+  }
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, payload?.error ?? `HTTP ${response.status}`);
+  return payload;
+}
+
+/** Checks a key before keeping it: true when the server accepts it as an operator's. */
+export async function verify(candidate) {
+  const response = await fetch('/v1/agents', {headers: {Authorization: `Bearer ${candidate}`}, cache: 'no-store'});
+  if (response.ok) return null;
+  if (response.status === 401) return 'That key is not known to this Vigil.';
+  if (response.status === 403) return 'That key is not an operator key.';
+  return `Vigil answered ${response.status}; try again.`;
+}
+
+/**
+ * Reads GET /v1/stream until stopped, calling {@code onEvent(type, data)} for each event and
+ * {@code onState('live' | 'reconnecting')} as the connection comes and goes. Reconnects with
+ * backoff (1 s doubling to 30 s); after a reconnect {@code onState('live')} tells the page to
+ * reload what it shows, since events may have been missed meanwhile.
+ */
+export function liveStream(onEvent, onState) {
+  const controller = new AbortController();
+  let delay = 1000;
+
+  async function connect() {
+    while (!controller.signal.aborted && key()) {
+      try {
+        const response = await fetch('/v1/stream', {
+          headers: headers({Accept: 'text/event-stream'}),
+          signal: controller.signal,
+          cache: 'no-store',
+        });
+        if (response.status === 401) {
+          signOut();
+          return;
+        }
+        if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+        onState('live');
+        delay = 1000;
+        await readEvents(response.body, onEvent);
+      } catch (e) {
+        if (controller.signal.aborted) return;
+      }
+      onState('reconnecting');
+      await new Promise(resolve => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 30000);
+    }
+  }
+
+  connect();
+  return () => controller.abort();
+}
+
+/** Parses the text/event-stream format: blocks separated by a blank line, "event:" and "data:" fields, ":" comments. */
+async function readEvents(body, onEvent) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const {value, done} = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end;
+    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
+      let type = 'message';
+      const data = [];
+      for (const line of block.split(/\r?\n/)) {
+        if (line.startsWith('event:')) type = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length === 0) continue; // a comment: keep-alive
+      try {
+        onEvent(type, JSON.parse(data.join('\n')));
+      } catch (e) {
+        console.warn('ignored a malformed live event', e);
+      }
+    }
+  }
+}
