@@ -83,9 +83,10 @@ export function liveStream(onEvent, onState) {
           return;
         }
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-        onState('live');
-        delay = 1000;
-        await readEvents(response.body, onEvent);
+        await readEvents(response.body, onEvent, () => {
+          delay = 1000;
+          onState('live');
+        });
       } catch (e) {
         if (controller.signal.aborted) return;
       }
@@ -99,13 +100,22 @@ export function liveStream(onEvent, onState) {
   return () => controller.abort();
 }
 
-/** Parses the text/event-stream format: blocks separated by a blank line, "event:" and "data:" fields, ":" comments. */
-async function readEvents(body, onEvent) {
+/**
+ * Parses the text/event-stream format: blocks separated by a blank line, "event:" and "data:"
+ * fields, ":" comments. {@code onOpen} runs at the first bytes (the server's "connected"
+ * comment), sent once this client is subscribed: from then on no event is missed.
+ */
+async function readEvents(body, onEvent, onOpen) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
+  let opened = false;
   for (;;) {
     const {value, done} = await reader.read();
     if (done) return;
+    if (!opened) {
+      opened = true;
+      onOpen();
+    }
     buffer += value;
     let end;
     while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
