@@ -98,6 +98,7 @@ class DashboardScreenshots {
             shoot(browser, out, "weekly", "#/weekly", ".breakdowns");
             shoot(browser, out, "rules", "#/rules", "table.rules");
             shoot(browser, out, "health", "#/health?period=6h", "svg.chart");
+            shoot(browser, out, "incidents-phone", "#/incidents?status=open", "table.incidents", 390);
         } finally {
             slack.stop(0);
         }
@@ -148,14 +149,19 @@ class DashboardScreenshots {
     }
 
     private static void shoot(Browser browser, Path out, String name, String hash, String ready) throws IOException, InterruptedException {
-        browser.driver.manage().window().setSize(new Dimension(1280, 900));
+        shoot(browser, out, name, hash, ready, 1280);
+    }
+
+    private static void shoot(Browser browser, Path out, String name, String hash, String ready, int width)
+            throws IOException, InterruptedException {
+        browser.driver.manage().window().setSize(new Dimension(width, 900));
         browser.driver.executeScript("location.hash = arguments[0]", hash);
         browser.waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(ready)));
         Thread.sleep(400); // fonts and layout settle
         for (int i = 0; i < 2; i++) { // the window's height includes the browser's own; the second pass corrects for it
             long height = (Long) browser.driver.executeScript(
                     "return Math.min(2400, document.documentElement.scrollHeight) + window.outerHeight - window.innerHeight");
-            browser.driver.manage().window().setSize(new Dimension(1280, (int) Math.max(900, height)));
+            browser.driver.manage().window().setSize(new Dimension(width, (int) Math.max(900, height)));
             Thread.sleep(200);
         }
         Files.write(out.resolve(name + ".png"), browser.driver.getScreenshotAs(OutputType.BYTES));
