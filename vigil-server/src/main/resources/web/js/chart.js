@@ -30,7 +30,8 @@ export function lineChart({title, buckets, series, format = String, max}) {
 
 /** Counts per bucket as bars side by side. */
 export function barChart({title, buckets, series, format = String}) {
-  const {plot, x, y} = frame(buckets, series, format);
+  const highest = Math.max(0, ...series.flatMap(s => s.values));
+  const {plot, x, y} = frame(buckets, series, format, Math.max(2, 2 * Math.ceil(highest / 2))); // whole numbers at every grid line
   const slot = (x(1) - x(0)) * 0.8;
   const width = Math.max(1, slot / series.length);
   series.forEach((s, n) => s.values.forEach((v, i) => {

@@ -49,8 +49,8 @@ export function replace(node, ...children) {
   return node;
 }
 
-const SEVERITIES = ['critical', 'high', 'medium', 'low'];
-export { SEVERITIES };
+/** Most severe first, the order every page lists them in. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 
 /** A severity as colour and word, so it reads without colour too. */
 export function severityBadge(severity) {
@@ -76,9 +76,13 @@ export function number(n, digits = 0) {
   return Number(n).toLocaleString('en-US', {minimumFractionDigits: digits, maximumFractionDigits: digits});
 }
 
+/** A duration in the unit that reads best: 840 ms, 2.5 s, 12 min, 1.5 h. */
 export function millis(ms) {
   if (ms === null || ms === undefined) return '–';
-  return ms < 1000 ? `${ms} ms` : `${number(ms / 1000, 1)} s`;
+  if (ms < 1000) return `${number(ms)} ms`;
+  if (ms < 60e3) return `${number(ms / 1000, 1)} s`;
+  if (ms < 3600e3) return `${number(ms / 60e3)} min`;
+  return `${number(ms / 3600e3, 1)} h`;
 }
 
 export function percent(share) {

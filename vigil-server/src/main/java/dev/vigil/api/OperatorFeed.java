@@ -78,8 +78,8 @@ public final class OperatorFeed {
     /** Streams messages to one client until it goes away or falls too far behind. */
     void stream(SseClient client) {
         Subscription s = subscribe();
-        if (s == null) {
-            client.ctx().status(503);
+        if (s == null) { // the response has started (SSE sends its headers first): say why, then hang up; the client retries later
+            client.sendComment("too many operator streams; try again later");
             client.close();
             return;
         }

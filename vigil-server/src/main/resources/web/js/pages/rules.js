@@ -1,7 +1,7 @@
 // Rules: the active rules with their incident counts and flags, and the result of the last reload.
 
 import {api} from '../api.js';
-import {el, replace, table, time, number, severityBadge, pageHeader, notice} from '../dom.js';
+import {el, replace, table, time, number, severityBadge, pageHeader} from '../dom.js';
 import {refresh, debounce, link} from '../page.js';
 
 export function render(view) {

@@ -12,9 +12,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +38,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 class DashboardScreenshots {
     /** Demo cycles, 15 virtual minutes apart: six hours; fewer for a quick look while working on the CSS. */
     private static final int CYCLES = Integer.getInteger("vigil.screenshots.cycles", 24);
+    /** Virtual milliseconds per real millisecond while the fleet is busy: a cycle's 30 seconds in 1.5 s. */
+    private static final int SPEED = 20;
 
     @TempDir
     Path data;
@@ -98,30 +103,44 @@ class DashboardScreenshots {
             shoot(browser, out, "weekly", "#/weekly", ".breakdowns");
             shoot(browser, out, "rules", "#/rules", "table.rules");
             shoot(browser, out, "health", "#/health?period=6h", "svg.chart");
-            shoot(browser, out, "incidents-phone", "#/incidents?status=open", "table.incidents", 390);
+            shoot(browser, out, "incidents-phone", "#/incidents", "table.incidents", 390, 1400);
         } finally {
             slack.stop(0);
         }
     }
 
-    /** The demo's misbehaviour every 15 minutes, the clock creeping while Vigil detects and acts, and operators answering. */
+    /**
+     * The demo's misbehaviour every 15 minutes, and operators answering. While the fleet is busy
+     * the clock runs at {@link #SPEED} times real time rather than jumping, so detection and
+     * actions take about the time they really take (scaled) instead of none or a whole second.
+     */
     private static void simulate(TestVigil vigil) throws InterruptedException {
         DemoFleet fleet = new DemoFleet(vigil.url(""), ADMIN, vigil.clock::instant);
         Random random = new Random(11);
-        for (int cycle = 0; cycle < CYCLES; cycle++) {
-            for (int t = 0; t <= 30; t++) {
-                vigil.clock.set(TestVigil.START.plusSeconds(cycle * 900L + t));
-                if (t == 20) awaitDirective(vigil, "refund-bot"); // the simulated agents answer retry directives
-                if (t == 22) awaitDirective(vigil, "search-bot");
-                fleet.step(cycle * 300L + t); // the demo's own cycle is 5 minutes; 10 quiet minutes are skipped
-                for (int tick = 0; tick < 3; tick++) { // detection and actions take a little virtual time
-                    Thread.sleep(4);
-                    vigil.clock.advance(Duration.ofMillis(40 + random.nextInt(200)));
-                }
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread creep = Thread.ofPlatform().daemon().start(() -> {
+            while (running.get()) {
+                LockSupport.parkNanos(1_000_000);
+                vigil.clock.advance(Duration.ofMillis(SPEED));
             }
-            answer(vigil, random, cycle);
+        });
+        try {
+            for (int cycle = 0; cycle < CYCLES; cycle++) {
+                vigil.clock.set(TestVigil.START.plusSeconds(cycle * 900L)); // the demo's cycle is 5 minutes; 10 quiet minutes are skipped
+                for (int t = 0; t <= 30; t++) {
+                    Instant second = TestVigil.START.plusSeconds(cycle * 900L + t);
+                    while (vigil.clock.instant().isBefore(second)) Thread.sleep(1);
+                    if (t == 20) awaitDirective(vigil, "refund-bot"); // the simulated agents answer retry directives
+                    if (t == 22) awaitDirective(vigil, "search-bot");
+                    fleet.step(cycle * 300L + t);
+                }
+                answer(vigil, random, cycle);
+            }
+            Thread.sleep(1500); // the last actions finish
+        } finally {
+            running.set(false);
+            creep.join();
         }
-        Thread.sleep(1500); // the last actions finish
     }
 
     private static void awaitDirective(TestVigil vigil, String agent) throws InterruptedException {
@@ -149,10 +168,10 @@ class DashboardScreenshots {
     }
 
     private static void shoot(Browser browser, Path out, String name, String hash, String ready) throws IOException, InterruptedException {
-        shoot(browser, out, name, hash, ready, 1280);
+        shoot(browser, out, name, hash, ready, 1280, 2400);
     }
 
-    private static void shoot(Browser browser, Path out, String name, String hash, String ready, int width)
+    private static void shoot(Browser browser, Path out, String name, String hash, String ready, int width, int maxHeight)
             throws IOException, InterruptedException {
         browser.driver.manage().window().setSize(new Dimension(width, 900));
         browser.driver.executeScript("location.hash = arguments[0]", hash);
@@ -160,7 +179,7 @@ class DashboardScreenshots {
         Thread.sleep(400); // fonts and layout settle
         for (int i = 0; i < 2; i++) { // the window's height includes the browser's own; the second pass corrects for it
             long height = (Long) browser.driver.executeScript(
-                    "return Math.min(2400, document.documentElement.scrollHeight) + window.outerHeight - window.innerHeight");
+                    "return Math.min(arguments[0], document.documentElement.scrollHeight) + window.outerHeight - window.innerHeight", maxHeight);
             browser.driver.manage().window().setSize(new Dimension(width, (int) Math.max(900, height)));
             Thread.sleep(200);
         }
