@@ -11,6 +11,7 @@ final class IncidentPages {
 
     private IncidentPages() {}
 
+    /** Every incident matching the query's filters; its limit and cursor are ignored. */
     static void forEach(IncidentStore store, IncidentStore.Query query, Consumer<Incident> each) {
         String cursor = null;
         do {

@@ -95,11 +95,11 @@ class DashboardScreenshots {
 
             browser.signIn(vigil.url(""), OPERATOR);
             shoot(browser, out, "fleet", "#/fleet", "table.fleet");
-            shoot(browser, out, "incidents", "#/incidents", "table.incidents");
+            shoot(browser, out, "incidents", "#/incidents", "table.incidents", 1280, 1300);
             String escalated = vigil.incidents("?rule=task-failure-storm").stream()
                     .filter(i -> i.get("escalated").booleanValue()).findFirst().orElseThrow().get("id").textValue();
             shoot(browser, out, "incident", "#/incidents/" + escalated, "#timeline");
-            shoot(browser, out, "review", "#/review", "section.batch");
+            shoot(browser, out, "review", "#/review", "section.batch", 1280, 1300);
             shoot(browser, out, "weekly", "#/weekly", ".breakdowns");
             shoot(browser, out, "rules", "#/rules", "table.rules");
             shoot(browser, out, "health", "#/health?period=6h", "svg.chart");
@@ -136,11 +136,25 @@ class DashboardScreenshots {
                 }
                 answer(vigil, random, cycle);
             }
+            finale(vigil);
             Thread.sleep(1500); // the last actions finish
         } finally {
             running.set(false);
             creep.join();
         }
+    }
+
+    /** Fresh trouble of every severity at the end, so the newest incidents are not all the demo's repeating ones. */
+    private static void finale(TestVigil vigil) {
+        String now = "\"ts\":\"" + vigil.clock.instant() + "\"";
+        StringBuilder events = new StringBuilder("[");
+        events.append("{\"agent\":\"writer-bot\",").append(now).append(",\"run\":\"run-77\",\"kind\":\"llm_call\",\"flags\":[\"harmful\"]},");
+        events.append("{\"agent\":\"research-bot\",").append(now).append(",\"kind\":\"decision\",\"flags\":[\"suboptimal\"],\"attrs\":{\"choice\":\"paid source\"}}");
+        for (int i = 0; i < 25; i++) {
+            events.append(",{\"agent\":\"etl-bot\",").append(now).append(",\"kind\":\"tool_call\",\"tool\":\"db.query\",\"status\":\"")
+                    .append(i % 5 < 2 ? "error" : "ok").append("\",\"params\":{\"table\":\"orders\",\"page\":").append(i).append("}}");
+        }
+        vigil.accept(events.append(']').toString());
     }
 
     private static void awaitDirective(TestVigil vigil, String agent) throws InterruptedException {
