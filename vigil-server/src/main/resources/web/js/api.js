@@ -101,13 +101,16 @@ export function liveStream(onEvent, onState) {
 }
 
 /**
- * Parses the text/event-stream format: blocks separated by a blank line, "event:" and "data:"
- * fields, ":" comments. {@code onOpen} runs at the first bytes (the server's "connected"
- * comment), sent once this client is subscribed: from then on no event is missed.
+ * Parses the text/event-stream format line by line: "event:" and "data:" fields, a blank line
+ * ends an event, ":" starts a comment (the server's keep-alives). {@code onOpen} runs at the
+ * first bytes (the server's "connected" comment), sent once this client is subscribed: from then
+ * on no event is missed.
  */
 async function readEvents(body, onEvent, onOpen) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
+  let partial = '';
+  let type = 'message';
+  let data = [];
   let opened = false;
   for (;;) {
     const {value, done} = await reader.read();
@@ -116,23 +119,26 @@ async function readEvents(body, onEvent, onOpen) {
       opened = true;
       onOpen();
     }
-    buffer += value;
-    let end;
-    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-      let type = 'message';
-      const data = [];
-      for (const line of block.split(/\r?\n/)) {
-        if (line.startsWith('event:')) type = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-      }
-      if (data.length === 0) continue; // a comment: keep-alive
-      try {
-        onEvent(type, JSON.parse(data.join('\n')));
-      } catch (e) {
-        console.warn('ignored a malformed live event', e);
+    const lines = (partial + value).split(/\r?\n/);
+    partial = lines.pop(); // an unfinished line waits for the next chunk
+    for (const line of lines) {
+      if (line === '') {
+        if (data.length) dispatch(onEvent, type, data.join('\n'));
+        type = 'message';
+        data = [];
+      } else if (line.startsWith('event:')) {
+        type = line.slice(6).trim();
+      } else if (line.startsWith('data:')) {
+        data.push(line.slice(5).replace(/^ /, ''));
       }
     }
+  }
+}
+
+function dispatch(onEvent, type, text) {
+  try {
+    onEvent(type, JSON.parse(text));
+  } catch (e) {
+    console.warn('a live event could not be handled', e);
   }
 }

@@ -34,6 +34,8 @@ public final class OperatorFeed {
     record Message(String event, String data) {}
 
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
+    /** Open SSE connections, closed by {@link #close} while the HTTP server can still finish them cleanly. */
+    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
     private final Duration keepAlive;
 
     /** @param keepAlive idle streams get a comment this often, so proxies keep them open and dead clients are found */
@@ -84,6 +86,7 @@ public final class OperatorFeed {
             return;
         }
         client.keepAlive();
+        clients.add(client);
         Thread sender = Thread.ofVirtual().name("operator-stream").start(() -> {
             try {
                 client.sendComment("connected"); // lets the browser know the stream is up before anything happens
@@ -100,9 +103,15 @@ public final class OperatorFeed {
             }
         });
         client.onClose(() -> {
+            clients.remove(client);
             s.cancel();
             sender.interrupt();
         });
+    }
+
+    /** Ends every stream; the server calls this before it stops, so no sender writes to a stopped server. */
+    public void close() {
+        for (SseClient client : clients) client.close();
     }
 
     /** One subscriber's bounded queue; {@code overflowed} once a message could not be queued. */
