@@ -2,7 +2,7 @@
 // reload shows the same page), and the live stream that pages subscribe to.
 
 import {key, signIn, signOut, onSignedOut, verify, liveStream} from './api.js';
-import {replace, notice} from './dom.js';
+import {el, replace, notice} from './dom.js';
 import * as fleet from './pages/fleet.js';
 import * as incidents from './pages/incidents.js';
 import * as incident from './pages/incident.js';
@@ -49,7 +49,11 @@ function show() {
     replace(view, notice('There is no such page.', 'error'));
     return;
   }
-  current = r.page.render(view, {id: r.id, params: r.params}) ?? null;
+  // Each page draws into its own element: a page left while a load or a debounced reload was
+  // pending then draws into a detached element, never over the page that replaced it.
+  const container = el('div', {class: 'page'});
+  replace(view, container);
+  current = r.page.render(container, {id: r.id, params: r.params}) ?? null;
 }
 
 function setLive(state) {
