@@ -62,6 +62,11 @@ public final class HttpApi {
                     ctx.endpoints().matchedHttpEndpoint() == null ? "unmatched" : ctx.endpoints().matchedHttpEndpoint().path,
                     ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000))));
 
+            // Streams end while the server can still finish them; after it stops, their senders would write to recycled responses.
+            cfg.events.serverStopping(() -> {
+                p.feed().close();
+                agents.closeStreams();
+            });
             Dashboard.serve(cfg);
             cfg.routes.beforeMatched(auth::check);
 

@@ -109,7 +109,7 @@ public final class OperatorFeed {
         });
     }
 
-    /** Ends every stream; the server calls this before it stops, so no sender writes to a stopped server. */
+    /** Ends every stream; called when the server is stopping, so no sender writes to a stopped server. */
     public void close() {
         for (SseClient client : clients) client.close();
     }

@@ -69,11 +69,10 @@ public final class VigilServer implements AutoCloseable {
     private final ControlPlane control;
     private final VigilMetrics metrics;
     private final Javalin http;
-    private final OperatorFeed feed;
     private final ScheduledExecutorService background;
 
     private VigilServer(Database db, EventLog eventLog, DetectionLoop detection, IncidentManager incidents, RuleService rules,
-                        ActionRunner runner, ControlPlane control, VigilMetrics metrics, Javalin http, OperatorFeed feed,
+                        ActionRunner runner, ControlPlane control, VigilMetrics metrics, Javalin http,
                         ScheduledExecutorService background) {
         this.db = db;
         this.eventLog = eventLog;
@@ -84,7 +83,6 @@ public final class VigilServer implements AutoCloseable {
         this.control = control;
         this.metrics = metrics;
         this.http = http;
-        this.feed = feed;
         this.background = background;
     }
 
@@ -193,7 +191,7 @@ public final class VigilServer implements AutoCloseable {
         }, selfEvery, selfEvery, TimeUnit.MILLISECONDS);
         Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, control, responder, fleet,
                 agentRegistry(config), outbox, stats, feed, clock, metrics, db::reachable));
-        VigilServer server = new VigilServer(db, eventLog, detection, incidents, rules, runner, control, metrics, http, feed, background);
+        VigilServer server = new VigilServer(db, eventLog, detection, incidents, rules, runner, control, metrics, http, background);
         try {
             if (d.watchRules()) server.watcher = RuleWatcher.start(rules);
             http.start(config.server().bind(), config.server().port());
@@ -299,7 +297,6 @@ public final class VigilServer implements AutoCloseable {
     /** Stops in the order data flows: no new requests, commit what was accepted, detect on it, then the database. */
     @Override
     public void close() {
-        feed.close();
         http.stop();
         if (watcher != null) watcher.close();
         background.shutdownNow();
