@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.control.ControlDocument;
 import dev.vigil.control.ControlPlane;
 import dev.vigil.control.FleetStats;
-import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentStore;
 import dev.vigil.json.Json;
 import dev.vigil.rule.AgentRegistry;
@@ -16,7 +15,9 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /** The fleet ({@code /v1/agents}) and the control plane: documents, their SSE stream, pause and resume. */
@@ -30,6 +31,8 @@ final class AgentRoutes {
     private final AgentRegistry registry;
     private final List<String> declared;
     private final Clock clock;
+    /** Open control streams, ended by {@link #closeStreams} when the server stops. */
+    private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
 
     AgentRoutes(ControlPlane control, dev.vigil.respond.Responder responder, FleetStats fleet, IncidentStore incidents,
                 AgentRegistry registry, List<String> declared, Clock clock) {
@@ -71,10 +74,12 @@ final class AgentRoutes {
         Runnable[] unsubscribe = {() -> {}};
         Thread[] sender = new Thread[1];
         client.onClose(() -> {
+            streams.remove(client);
             unsubscribe[0].run();
             if (sender[0] != null) sender[0].interrupt();
         });
         client.keepAlive();
+        streams.add(client);
         sender[0] = Thread.ofVirtual().name("sse-" + agent).start(() -> {
             long sent = -1;
             int idleSeconds = 0;
@@ -92,6 +97,10 @@ final class AgentRoutes {
             unsubscribe[0].run();
         });
         unsubscribe[0] = control.subscribe(agent, latest::offer);
+    }
+
+    void closeStreams() {
+        for (SseClient client : streams) client.close();
     }
 
     void pause(Context ctx) {
@@ -140,16 +149,8 @@ final class AgentRoutes {
     /** Open and acknowledged incidents, counted per agent and severity. */
     private Map<String, Map<String, Integer>> openBySeverity() {
         Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-        for (Incident.Status status : List.of(Incident.Status.OPEN, Incident.Status.ACKNOWLEDGED)) {
-            String cursor = null;
-            do {
-                IncidentStore.Page page = incidents.list(new IncidentStore.Query(status, null, null, null, null, 1000, cursor));
-                for (Incident i : page.incidents()) {
-                    counts.computeIfAbsent(i.agent(), a -> new LinkedHashMap<>()).merge(i.severity().wire(), 1, Integer::sum);
-                }
-                cursor = page.nextCursor();
-            } while (cursor != null);
-        }
+        IncidentPages.forEachActive(incidents, i ->
+                counts.computeIfAbsent(i.agent(), a -> new LinkedHashMap<>()).merge(i.severity().wire(), 1, Integer::sum));
         return counts;
     }
 

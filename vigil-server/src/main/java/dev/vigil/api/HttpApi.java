@@ -20,6 +20,7 @@ import java.time.Clock;
 import dev.vigil.metrics.VigilMetrics;
 import dev.vigil.store.EventLog;
 import dev.vigil.store.StorageException;
+import dev.vigil.web.Dashboard;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
@@ -38,7 +39,7 @@ public final class HttpApi {
     /** What the routes need; built once by the server. */
     public record Parts(VigilConfig config, KeyRing keys, IngestService ingest, EventLog eventLog,
                         IncidentManager incidents, RuleService rules, ControlPlane control, Responder responder, FleetStats fleet,
-                        AgentRegistry registry, Outbox outbox, ResponseStats stats, Clock clock, VigilMetrics metrics,
+                        AgentRegistry registry, Outbox outbox, ResponseStats stats, OperatorFeed feed, Clock clock, VigilMetrics metrics,
                         BooleanSupplier ready) {}
 
     public static Javalin create(Parts p) {
@@ -47,7 +48,7 @@ public final class HttpApi {
         TraceRoutes traces = new TraceRoutes(new OtlpTraceIngest(p.ingest(), p.config().ingest(), p.metrics()),
                 p.config().ingest().maxBodyBytes());
         IncidentRoutes incidents = new IncidentRoutes(p.incidents());
-        RuleRoutes rules = new RuleRoutes(p.rules());
+        RuleRoutes rules = new RuleRoutes(p.rules(), p.incidents().store(), p.clock());
         AgentRoutes agents = new AgentRoutes(p.control(), p.responder(), p.fleet(), p.incidents().store(), p.registry(),
                 p.config().agents().stream().map(VigilConfig.Agent::id).toList(), p.clock());
         ReportRoutes reports = new ReportRoutes(p.incidents().store(), p.outbox(), p.stats(), p.clock());
@@ -64,6 +65,12 @@ public final class HttpApi {
                     ctx.endpoints().matchedHttpEndpoint() == null ? "unmatched" : ctx.endpoints().matchedHttpEndpoint().path,
                     ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000))));
 
+            // Streams end while the server can still finish them; after it stops, their senders would write to recycled responses.
+            cfg.events.serverStopping(() -> {
+                p.feed().close();
+                agents.closeStreams();
+            });
+            Dashboard.serve(cfg);
             cfg.routes.beforeMatched(auth::check);
 
             cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
@@ -94,6 +101,8 @@ public final class HttpApi {
             cfg.routes.get("/v1/review", reports::review, Role.OPERATOR);
             cfg.routes.get("/v1/reports/weekly", reports::weekly, Role.OPERATOR);
             cfg.routes.get("/v1/stats/response", reports::responseStats, Role.OPERATOR);
+            cfg.routes.get("/v1/stats/response/series", reports::responseSeries, Role.OPERATOR);
+            cfg.routes.sse("/v1/stream", p.feed()::stream, Role.OPERATOR);
 
             cfg.routes.get("/v1/rules", rules::list, Role.OPERATOR);
             cfg.routes.post("/v1/rules/validate", rules::validate, Role.ADMIN);

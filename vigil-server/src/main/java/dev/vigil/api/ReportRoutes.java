@@ -4,6 +4,7 @@ import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentStore;
 import dev.vigil.respond.Outbox;
 import dev.vigil.rule.Severity;
+import dev.vigil.time.Durations;
 import io.javalin.http.Context;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -39,6 +40,38 @@ final class ReportRoutes {
     void responseStats(Context ctx) {
         Instant since = Params.instant(ctx, "since");
         ctx.json(stats.since(since != null ? since : clock.instant().minus(java.time.Duration.ofDays(7))));
+    }
+
+    /** Buckets a chart can draw without the browser choking; a year by the hour is more than this. */
+    private static final int MAX_BUCKETS = 1000;
+
+    /**
+     * {@code GET /v1/stats/response/series?since=&until=&step=}: the same figures per time bucket,
+     * for the dashboard's charts; default the last 24 hours by the hour.
+     */
+    void responseSeries(Context ctx) {
+        Instant until = Params.instant(ctx, "until");
+        if (until == null) until = clock.instant();
+        Instant since = Params.instant(ctx, "since");
+        if (since == null) since = until.minus(java.time.Duration.ofHours(24));
+        java.time.Duration step;
+        try {
+            step = ctx.queryParam("step") == null ? java.time.Duration.ofHours(1) : Durations.parse(ctx.queryParam("step"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, "step: " + e.getMessage());
+        }
+        if (step.isZero()) throw new ApiException(400, "step: must be longer than zero");
+        if (!since.isBefore(until)) throw new ApiException(400, "since: must be before until");
+        long buckets = Math.ceilDiv(java.time.Duration.between(since, until).toMillis(), step.toMillis());
+        if (buckets > MAX_BUCKETS) {
+            throw new ApiException(400, "step: " + Durations.format(step) + " makes " + buckets + " buckets; at most " + MAX_BUCKETS + ", so use a longer step or a shorter period");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("since", since);
+        body.put("until", until);
+        body.put("step", Durations.format(step));
+        body.put("buckets", stats.series(since, until, step));
+        ctx.json(body);
     }
 
     /** Medium and escalated incidents awaiting review (open or acknowledged), grouped by the batch they joined. */
@@ -84,12 +117,9 @@ final class ReportRoutes {
         Instant from = monday.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = from.plus(java.time.Duration.ofDays(7));
         List<Incident> all = new ArrayList<>();
-        String cursor = null;
-        do {
-            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, from, 1000, cursor));
-            for (Incident i : page.incidents()) if (i.detectedAt().isBefore(to)) all.add(i);
-            cursor = page.nextCursor();
-        } while (cursor != null);
+        IncidentPages.forEach(incidents, new IncidentStore.Query(null, null, null, null, from, 0, null), i -> {
+            if (i.detectedAt().isBefore(to)) all.add(i);
+        });
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("week", week);
         report.put("from", from);

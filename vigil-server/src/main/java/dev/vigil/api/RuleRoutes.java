@@ -4,22 +4,45 @@ import dev.vigil.pipeline.RuleService;
 import dev.vigil.rule.Rule;
 import dev.vigil.rule.RuleError;
 import dev.vigil.rule.GroupField;
+import dev.vigil.incident.IncidentStore;
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /v1/rules}: the active rules, validation of a posted file, and reload. */
+/**
+ * {@code /v1/rules}: the active rules with their incident counts (open now, detected in the last
+ * 7 days), validation of a posted file, and reload.
+ */
 final class RuleRoutes {
-    private final RuleService rules;
+    private static final Duration RECENT = Duration.ofDays(7);
 
-    RuleRoutes(RuleService rules) {
+    private final RuleService rules;
+    private final IncidentStore incidents;
+    private final Clock clock;
+
+    RuleRoutes(RuleService rules, IncidentStore incidents, Clock clock) {
         this.rules = rules;
+        this.incidents = incidents;
+        this.clock = clock;
     }
 
     void list(Context ctx) {
+        Map<String, Integer> open = new HashMap<>();
+        IncidentPages.forEachActive(incidents, i -> open.merge(i.rule(), 1, Integer::sum));
+        Map<String, Integer> recent = new HashMap<>();
+        IncidentPages.forEach(incidents, new IncidentStore.Query(null, null, null, null, clock.instant().minus(RECENT), 0, null),
+                i -> recent.merge(i.rule(), 1, Integer::sum));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("rules", rules.rules().stream().map(RuleRoutes::describe).toList());
+        body.put("rules", rules.rules().stream().map(r -> {
+            Map<String, Object> m = describe(r);
+            m.put("open_incidents", open.getOrDefault(r.id(), 0));
+            m.put("incidents_7d", recent.getOrDefault(r.id(), 0));
+            return m;
+        }).toList());
         body.put("last_reload", reload(rules.lastReload()));
         ctx.json(body);
     }

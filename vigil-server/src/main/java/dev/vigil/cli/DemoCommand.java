@@ -47,11 +47,12 @@ final class DemoCommand implements Callable<Integer> {
 
                 Vigil demo running at %s
                 Operator key: %s
+                Dashboard: open %s/ and sign in with the operator key, or use the API:
                   curl -s %s/v1/incidents -H "Authorization: Bearer %s"
                   curl -s %s/v1/agents -H "Authorization: Bearer %s"
                 A simulated fleet misbehaves every 5 minutes; the first incidents appear within 30 seconds.
                 Press Ctrl-C to stop.
-                %n""", url, operator, url, operator, url, operator);
+                %n""", url, operator, url, url, operator, url, operator);
         spec.commandLine().getOut().flush();
         DemoFleet fleet = new DemoFleet(url, fleetKey, Instant::now);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "vigil-demo-shutdown"));

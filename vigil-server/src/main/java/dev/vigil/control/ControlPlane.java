@@ -35,6 +35,8 @@ public final class ControlPlane {
     private final Map<String, ControlDocument> cache = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<ControlDocument>>> subscribers = new ConcurrentHashMap<>();
+    /** Told about every agent's changes (the operators' live stream); must not block. */
+    private final List<Consumer<ControlDocument>> everyAgent = new CopyOnWriteArrayList<>();
 
     public ControlPlane(Database db, Clock clock) {
         this.db = db;
@@ -126,6 +128,12 @@ public final class ControlPlane {
         return () -> list.remove(listener);
     }
 
+    /** Calls {@code listener} with every later change of any agent, until unsubscribed. */
+    public Runnable subscribeAll(Consumer<ControlDocument> listener) {
+        everyAgent.add(listener);
+        return () -> everyAgent.remove(listener);
+    }
+
     private ControlDocument change(String agent, UnaryOperator<ControlDocument> update) {
         ControlDocument next;
         synchronized (locks.computeIfAbsent(agent, a -> new Object())) {
@@ -136,6 +144,7 @@ public final class ControlPlane {
             cache.put(agent, next);
         }
         for (Consumer<ControlDocument> s : subscribers.getOrDefault(agent, List.of())) s.accept(next);
+        for (Consumer<ControlDocument> s : everyAgent) s.accept(next);
         return next;
     }
 

@@ -32,39 +32,23 @@ public final class ResponseStats {
 
     /** The figures for incidents detected at or after {@code since}. */
     public Map<String, Object> since(Instant since) {
-        Map<String, Incident> byId = new LinkedHashMap<>();
-        String cursor = null;
-        do {
-            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, since, 1000, cursor));
-            page.incidents().forEach(i -> byId.put(i.id(), i));
-            cursor = page.nextCursor();
-        } while (cursor != null);
-
-        List<Long> detection = new ArrayList<>();
+        Map<String, Incident> byId = detectedSince(since);
+        Tally tally = new Tally();
         Map<String, Integer> bySeverity = new TreeMap<>();
-        int withFeedback = 0;
-        int rightSeverity = 0;
-        int falsePositives = 0;
         int escalated = 0;
         for (Incident i : byId.values()) {
-            detection.add(Math.max(0, i.detectionLatencyMs()));
+            tally.incident(i);
             bySeverity.merge(i.severity().wire(), 1, Integer::sum);
             if (i.escalated()) escalated++;
-            if (i.feedback() != null) {
-                withFeedback++;
-                if (i.feedback().severity() == i.severity()) rightSeverity++;
-                if (i.feedback().verdict() == Incident.Verdict.FALSE_POSITIVE) falsePositives++;
-            }
         }
 
-        List<Long> action = new ArrayList<>();
         Map<String, Integer> actions = new TreeMap<>();
         Map<String, Boolean> retried = new HashMap<>();
         for (Outbox.Entry e : outbox.createdSince(since)) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             if (i == null) continue;
             actions.merge(e.status(), 1, Integer::sum);
-            if ("done".equals(e.status()) && e.doneAt() != null) action.add(Math.max(0, Duration.between(i.detectedAt(), e.doneAt()).toMillis()));
+            tally.action(i, e);
             if ("retry".equals(e.action())) retried.put(i.id(), true);
         }
         int recovered = 0;
@@ -78,22 +62,109 @@ public final class ResponseStats {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("since", since);
         out.put("until", clock.instant());
-        out.put("detection_latency_ms", percentiles(detection));
-        out.put("action_latency_ms", percentiles(action));
-        out.put("escalation_accuracy", withFeedback == 0 ? null : (double) rightSeverity / withFeedback);
-        out.put("false_positive_rate", withFeedback == 0 ? null : (double) falsePositives / withFeedback);
+        tally.figures(out);
         out.put("automatic_recovery_success_rate", recovered + notRecovered == 0 ? null : (double) recovered / (recovered + notRecovered));
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("incidents", byId.size());
         counts.put("by_severity", bySeverity);
-        counts.put("with_feedback", withFeedback);
-        counts.put("false_positives", falsePositives);
+        counts.put("with_feedback", tally.withFeedback);
+        counts.put("false_positives", tally.falsePositives);
         counts.put("escalated", escalated);
         counts.put("retries", retried.size());
         counts.put("recovered_by_retry", recovered);
         counts.put("actions", actions);
         out.put("counts", counts);
         return out;
+    }
+
+    /**
+     * The same figures per bucket of {@code step} from {@code from} up to {@code to}, for charts:
+     * incidents and their actions fall in the bucket of the incident's detection; channel
+     * deliveries that gave up fall in the bucket of their last attempt, and the failed attempts
+     * of deliveries that finally succeeded in the bucket they were planned in.
+     */
+    public List<Map<String, Object>> series(Instant from, Instant to, Duration step) {
+        int buckets = (int) Math.ceilDiv(Duration.between(from, to).toMillis(), step.toMillis());
+        Tally[] tallies = new Tally[buckets];
+        int[] incidentsIn = new int[buckets];
+        int[] failures = new int[buckets];
+        int[] retries = new int[buckets];
+        for (int b = 0; b < buckets; b++) tallies[b] = new Tally();
+        java.util.function.ToIntFunction<Instant> bucket = t -> {
+            if (t == null || t.isBefore(from) || !t.isBefore(to)) return -1;
+            return (int) (Duration.between(from, t).toMillis() / step.toMillis());
+        };
+
+        Map<String, Incident> byId = detectedSince(from);
+        for (Incident i : byId.values()) {
+            int b = bucket.applyAsInt(i.detectedAt());
+            if (b < 0) continue;
+            tallies[b].incident(i);
+            incidentsIn[b]++;
+        }
+        for (Outbox.Entry e : outbox.createdSince(from)) {
+            Incident i = e.incident() == null ? null : byId.get(e.incident());
+            int b = i == null ? -1 : bucket.applyAsInt(i.detectedAt());
+            if (b >= 0) tallies[b].action(i, e);
+            if (e.channel() == null) continue;
+            int failedIn = "failed".equals(e.status()) ? bucket.applyAsInt(e.doneAt()) : -1;
+            if (failedIn >= 0) failures[failedIn]++;
+            int plannedIn = "done".equals(e.status()) && e.attempts() > 1 ? bucket.applyAsInt(e.createdAt()) : -1;
+            if (plannedIn >= 0) retries[plannedIn] += e.attempts() - 1;
+        }
+
+        List<Map<String, Object>> out = new ArrayList<>(buckets);
+        for (int b = 0; b < buckets; b++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("start", from.plus(step.multipliedBy(b)));
+            m.put("end", from.plus(step.multipliedBy(b + 1)));
+            m.put("incidents", incidentsIn[b]);
+            tallies[b].figures(m);
+            m.put("delivery_failures", failures[b]);
+            m.put("delivery_retries", retries[b]);
+            out.add(m);
+        }
+        return out;
+    }
+
+    private Map<String, Incident> detectedSince(Instant since) {
+        Map<String, Incident> byId = new LinkedHashMap<>();
+        String cursor = null;
+        do {
+            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, since, 1000, cursor));
+            page.incidents().forEach(i -> byId.put(i.id(), i));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return byId;
+    }
+
+    /** Latencies and operators' verdicts of a set of incidents and their actions. */
+    private static final class Tally {
+        final List<Long> detection = new ArrayList<>();
+        final List<Long> action = new ArrayList<>();
+        int withFeedback;
+        int rightSeverity;
+        int falsePositives;
+
+        void incident(Incident i) {
+            detection.add(Math.max(0, i.detectionLatencyMs()));
+            if (i.feedback() == null) return;
+            withFeedback++;
+            if (i.feedback().severity() == i.severity()) rightSeverity++;
+            if (i.feedback().verdict() == Incident.Verdict.FALSE_POSITIVE) falsePositives++;
+        }
+
+        /** Action latency: from the incident's detection to the action done. */
+        void action(Incident i, Outbox.Entry e) {
+            if ("done".equals(e.status()) && e.doneAt() != null) action.add(Math.max(0, Duration.between(i.detectedAt(), e.doneAt()).toMillis()));
+        }
+
+        void figures(Map<String, Object> out) {
+            out.put("detection_latency_ms", percentiles(detection));
+            out.put("action_latency_ms", percentiles(action));
+            out.put("escalation_accuracy", withFeedback == 0 ? null : (double) rightSeverity / withFeedback);
+            out.put("false_positive_rate", withFeedback == 0 ? null : (double) falsePositives / withFeedback);
+        }
     }
 
     /** Nearest-rank p50, p95 and p99; nulls when there is nothing to rank. */

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.api.HttpApi;
+import dev.vigil.api.OperatorFeed;
 import dev.vigil.auth.Credentials;
 import dev.vigil.auth.KeyRing;
 import dev.vigil.auth.Role;
@@ -54,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VigilServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(VigilServer.class);
+    /** Idle operator streams get a comment this often, so proxies keep them open and dead clients are found. */
+    private static final Duration OPERATOR_KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final Database db;
     private final EventLog eventLog;
@@ -131,19 +134,24 @@ public final class VigilServer implements AutoCloseable {
         String[] publicUrl = {"http://" + config.server().bind() + ":" + config.server().port()};
         Responder responder = new Responder(playbooks, channels, control, fleet, outbox, runner, clock,
                 r.retryDefaultMaxContextTokens(), r.retriesPerAgentPerHour(), () -> publicUrl[0], metrics);
+        OperatorFeed feed = new OperatorFeed(OPERATOR_KEEP_ALIVE);
+        control.subscribeAll(feed::agent);
         IncidentManager incidents = new IncidentManager(Stores.incidents(db), clock, d.maxEvidence(), new IncidentManager.Listener() {
             public void opened(Incident incident, dev.vigil.rule.Rule rule) {
                 metrics.incidentOpened(incident.severity().wire(), incident.rule(),
                         Duration.ofMillis(Math.max(0, incident.detectionLatencyMs())));
+                feed.incident("opened", incident);
                 responder.opened(incident, rule);
             }
 
             public void transitioned(Incident incident, String transition) {
+                feed.incident(transition, incident);
                 responder.transitioned(incident, transition);
             }
 
             public void feedback(Incident incident) {
                 metrics.feedback(incident.feedback().verdict().wire());
+                feed.incident("feedback", incident);
             }
         });
         responder.start(incidents);
@@ -182,7 +190,7 @@ public final class VigilServer implements AutoCloseable {
             }
         }, selfEvery, selfEvery, TimeUnit.MILLISECONDS);
         Javalin http = HttpApi.create(new HttpApi.Parts(config, keys, ingest, eventLog, incidents, rules, control, responder, fleet,
-                agentRegistry(config), outbox, stats, clock, metrics, db::reachable));
+                agentRegistry(config), outbox, stats, feed, clock, metrics, db::reachable));
         VigilServer server = new VigilServer(db, eventLog, detection, incidents, rules, runner, control, metrics, http, background);
         try {
             if (d.watchRules()) server.watcher = RuleWatcher.start(rules);

@@ -1,0 +1,57 @@
+// Response health: how fast Vigil detects and acts, and how often it is wrong, over time.
+
+import {api} from '../api.js';
+import {el, replace, pageHeader, select, stat, millis, percent, number} from '../dom.js';
+import {refresh, debounce, link} from '../page.js';
+import {lineChart, barChart} from '../chart.js';
+
+/** Period → bucket size; about 12 to 28 buckets each, enough to see a trend, few enough to read. */
+const PERIODS = {
+  '1h': {label: 'Last hour', ms: 3600e3, step: '5m'},
+  '6h': {label: 'Last 6 hours', ms: 6 * 3600e3, step: '15m'},
+  '24h': {label: 'Last 24 hours', ms: 86400e3, step: '1h'},
+  '7d': {label: 'Last 7 days', ms: 7 * 86400e3, step: '6h'},
+};
+
+export function render(view, {params}) {
+  const period = PERIODS[params.get('period')] ? params.get('period') : '24h';
+  const {ms, step} = PERIODS[period];
+  const reload = () => refresh(view, async () => {
+    // The server's clock, not the browser's, says what "the last hour" is.
+    const now = (await api('/v1/stats/response')).until;
+    const since = new Date(new Date(now).getTime() - ms).toISOString();
+    const query = new URLSearchParams({since, until: now, step}).toString();
+    return Promise.all([api(`/v1/stats/response?since=${encodeURIComponent(since)}`), api(`/v1/stats/response/series?${query}`)]);
+  }, ([totals, {buckets}]) => replace(view,
+    pageHeader('Response health', select('Period', 'period', Object.entries(PERIODS).map(([k, p]) => [k, p.label]), period,
+      v => { location.hash = link('/health', {period: v}).slice(1); })),
+    summary(totals),
+    el('div', {class: 'charts'},
+      lineChart({title: 'Detection latency', buckets, format: millis, series: percentiles(buckets, 'detection_latency_ms')}),
+      lineChart({title: 'Action latency (detection to action done)', buckets, format: millis, series: percentiles(buckets, 'action_latency_ms')}),
+      lineChart({title: 'Escalation accuracy and false-positive rate', buckets, format: percent, max: 1, series: [
+        {name: 'escalation accuracy', values: buckets.map(b => b.escalation_accuracy)},
+        {name: 'false-positive rate', values: buckets.map(b => b.false_positive_rate)}]}),
+      barChart({title: 'Incidents and channel delivery failures', buckets, format: v => number(v), series: [
+        {name: 'incidents', values: buckets.map(b => b.incidents)},
+        {name: 'delivery failures', values: buckets.map(b => b.delivery_failures)},
+        {name: 'delivery retries', values: buckets.map(b => b.delivery_retries)}]}))));
+  reload();
+  return {reload, onEvent: debounce(reload, 2000)}; // figures move slowly; no need to recompute per event
+}
+
+function percentiles(buckets, field) {
+  return ['p50', 'p95', 'p99'].map(p => ({name: p, values: buckets.map(b => b[field][p])}));
+}
+
+function summary(s) {
+  const c = s.counts;
+  return el('div', {class: 'cards'},
+    stat('Incidents', number(c.incidents), `${number(c.escalated)} escalated`),
+    stat('Detection p95', millis(s.detection_latency_ms.p95), `p50 ${millis(s.detection_latency_ms.p50)}`),
+    stat('Action p95', millis(s.action_latency_ms.p95), `p50 ${millis(s.action_latency_ms.p50)}`),
+    stat('Escalation accuracy', percent(s.escalation_accuracy), `${number(c.with_feedback)} with feedback`),
+    stat('False positives', percent(s.false_positive_rate), `${number(c.false_positives)} reported`,
+      s.false_positive_rate > 0.2 ? 'warn' : ''),
+    stat('Recovered by retry', percent(s.automatic_recovery_success_rate), `${number(c.retries)} retries`));
+}

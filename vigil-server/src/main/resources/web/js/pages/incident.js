@@ -1,0 +1,137 @@
+// One incident: what happened to it (timeline), why (evidence events, the rule and its runbook),
+// and what the operator can do (acknowledge, resolve, feedback).
+
+import {api} from '../api.js';
+import {el, replace, time, number, millis, severityBadge, statusBadge, notice, SEVERITIES} from '../dom.js';
+import {refresh, debounce, link} from '../page.js';
+
+export function render(view, {id}) {
+  const path = `/v1/incidents/${encodeURIComponent(id)}`;
+  const message = el('div', {id: 'action-message', 'aria-live': 'polite'});
+  const reload = () => refresh(view,
+    () => Promise.all([api(path), api('/v1/rules')]),
+    ([incident, {rules}]) => replace(view,
+      el('p', {class: 'breadcrumb'}, el('a', {href: '#/incidents'}, '← Incidents')),
+      header(incident), message,
+      el('div', {class: 'detail-grid'},
+        el('div', {class: 'detail-main'}, timeline(incident), evidence(incident)),
+        el('aside', {class: 'detail-side'}, facts(incident), feedbackForm(incident), ruleCard(rules.find(r => r.id === incident.rule))))));
+  const soon = debounce(reload);
+  reload();
+
+  return {
+    reload,
+    onEvent(type, data) {
+      if (type === 'incident' && data.incident.id === id) soon();
+    },
+  };
+
+  /** Runs an action, then shows the incident as the server now has it. */
+  async function act(label, request) {
+    try {
+      await request();
+      replace(message, notice(`${label}.`, 'success'));
+      reload();
+    } catch (e) {
+      replace(message, notice(`${label} failed: ${e.message}`, 'error'));
+    }
+  }
+
+  function header(i) {
+    const buttons = [];
+    if (i.status === 'open') {
+      buttons.push(el('button', {type: 'button', class: 'button primary', id: 'acknowledge',
+        onclick: () => act('Acknowledged', () => api(`${path}/ack`, {method: 'POST', body: {}}))}, 'Acknowledge'));
+    }
+    if (i.status !== 'resolved') {
+      buttons.push(el('button', {type: 'button', class: 'button secondary', id: 'resolve',
+        onclick: () => act('Resolved', () => api(`${path}/resolve`, {method: 'POST', body: {}}))}, 'Resolve'));
+    }
+    return el('div', {class: 'page-header incident-header'},
+      el('div', {},
+        el('div', {class: 'badges'}, severityBadge(i.severity), statusBadge(i.status),
+          i.escalated ? el('span', {class: 'badge flag'}, 'escalated') : null,
+          i.dry_run ? el('span', {class: 'badge flag'}, 'dry run') : null,
+          i.drill ? el('span', {class: 'badge flag'}, 'drill') : null),
+        el('h1', {}, i.title || i.rule),
+        el('p', {class: 'muted'}, 'Agent ', el('a', {href: link('/incidents', {agent: i.agent})}, i.agent), ` · ${i.category} · `,
+          `fired ${number(i.count)} time${i.count === 1 ? '' : 's'}`)),
+      el('div', {class: 'controls'}, buttons));
+  }
+
+  function feedbackForm(i) {
+    const verdict = el('select', {id: 'verdict', name: 'verdict'},
+      el('option', {value: 'true_positive', selected: i.feedback?.verdict !== 'false_positive'}, 'True positive: a real problem'),
+      el('option', {value: 'false_positive', selected: i.feedback?.verdict === 'false_positive'}, 'False positive: nothing wrong'));
+    const right = el('select', {id: 'right-severity', name: 'severity'},
+      SEVERITIES.map(s => el('option', {value: s, selected: s === (i.feedback?.severity ?? i.severity)}, s)));
+    const note = el('input', {id: 'feedback-note', name: 'note', type: 'text', maxlength: 4096, autocomplete: 'off'});
+    return el('section', {class: 'card'},
+      el('h2', {}, 'Feedback'),
+      i.feedback ? el('p', {class: 'small'}, `Last verdict: ${i.feedback.verdict.replace('_', ' ')}, right severity ${i.feedback.severity}, by ${i.feedback.actor} at `,
+        time(i.feedback.at)) : el('p', {class: 'muted small'}, 'Was this incident right? Feedback tunes the rules and feeds the response statistics.'),
+      el('form', {class: 'stack', onsubmit: e => {
+        e.preventDefault();
+        act('Feedback recorded', () => api(`${path}/feedback`, {method: 'POST',
+          body: {verdict: verdict.value, severity: right.value, note: note.value || undefined}}));
+      }},
+        el('label', {for: 'verdict'}, 'Verdict'), verdict,
+        el('label', {for: 'right-severity'}, 'The right severity'), right,
+        el('label', {for: 'feedback-note'}, 'Note (optional)'), note,
+        el('button', {type: 'submit', class: 'button secondary', id: 'send-feedback'}, 'Send feedback')));
+  }
+}
+
+function facts(i) {
+  const rows = [
+    ['Incident', i.id],
+    ['Rule', el('a', {href: link('/incidents', {rule: i.rule})}, i.rule)],
+    ['Group', Object.entries(i.group ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '–'],
+    ['First seen', time(i.first_seen)],
+    ['Last seen', time(i.last_seen)],
+    ['Detected', time(i.detected_at)],
+    ['Detection latency', millis(i.detection_latency_ms)],
+    ['Ticket', i.ticket ?? '–'],
+  ];
+  return el('section', {class: 'card'}, el('h2', {}, 'Facts'),
+    el('dl', {class: 'facts'}, rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
+}
+
+/** Timeline types by tone: what failed is red, what worked green, what people did blue. */
+const TONE = {
+  detected: 'detect', escalated: 'bad', action_failed: 'bad', action_succeeded: 'good', reverted: 'good',
+  acknowledged: 'human', resolved: 'good', feedback: 'human',
+};
+
+function timeline(i) {
+  return el('section', {class: 'card'}, el('h2', {}, 'Timeline'),
+    el('ol', {class: 'timeline', id: 'timeline'}, i.timeline.map(t =>
+      el('li', {class: `tl-${TONE[t.type] ?? 'neutral'}`, 'data-type': t.type},
+        el('div', {class: 'tl-head'}, el('strong', {}, sentence(t.type)), ' ', el('span', {class: 'muted small'}, 'by ', t.actor ?? 'vigil'),
+          el('span', {class: 'tl-time'}, time(t.at))),
+        t.detail ? el('div', {class: 'tl-detail'}, t.detail) : null))));
+}
+
+/** "action_succeeded" reads "Action succeeded". */
+function sentence(type) {
+  const words = type.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function evidence(i) {
+  return el('section', {class: 'card'}, el('h2', {}, `Evidence (${i.evidence.length} event${i.evidence.length === 1 ? '' : 's'})`),
+    el('div', {class: 'evidence', id: 'evidence'}, i.evidence.map(e => el('details', {class: 'event', open: true},
+      el('summary', {}, el('span', {class: 'mono'}, e.kind ?? 'event'), e.tool ? ` ${e.tool}` : '', e.status ? ` · ${e.status}` : '',
+        ' · ', time(e.ts)),
+      el('pre', {class: 'json'}, JSON.stringify(e, null, 2))))));
+}
+
+function ruleCard(rule) {
+  if (!rule) return el('section', {class: 'card'}, el('h2', {}, 'Rule'), notice('This rule is no longer active.'));
+  return el('section', {class: 'card', id: 'rule'}, el('h2', {}, 'Rule ', el('span', {class: 'mono'}, rule.id)),
+    el('p', {}, rule.title),
+    rule.description ? el('p', {class: 'muted small'}, rule.description) : null,
+    el('p', {class: 'small'}, 'Condition: ', el('code', {}, rule.match)),
+    el('h3', {}, 'Runbook'),
+    rule.runbook ? el('div', {class: 'runbook'}, rule.runbook) : el('p', {class: 'muted'}, 'This rule has no runbook text.'));
+}

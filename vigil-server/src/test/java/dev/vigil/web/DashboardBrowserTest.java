@@ -1,0 +1,197 @@
+package dev.vigil.web;
+
+import static dev.vigil.server.TestVigil.OPERATOR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.server.TestVigil;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * The dashboard in a real headless Chromium against a real server: sign-in, the fleet, an
+ * incident arriving live, acknowledging it, resuming a paused agent, and agent-supplied markup
+ * staying text. One browser for the class (it is slow to start); each test uses its own agents.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    Path data;
+    TestVigil vigil;
+    Browser browser;
+
+    @BeforeAll
+    void start() throws IOException {
+        data = Files.createTempDirectory("vigil-dashboard");
+        vigil = TestVigil.start(data, null, "agents:\n  - {id: fleet-a, owner: payments}\n");
+        browser = new Browser(1280, 900);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (browser != null) browser.close();
+        if (vigil != null) vigil.close();
+        try (Stream<Path> files = Files.walk(data)) {
+            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
+        }
+    }
+
+    private void signIn() {
+        browser.driver.get(vigil.url("/"));
+        browser.driver.executeScript("sessionStorage.clear()");
+        browser.signIn(vigil.url(""), OPERATOR);
+    }
+
+    private void open(String hash) {
+        browser.driver.executeScript("location.hash = arguments[0]", hash);
+    }
+
+    private WebElement waitFor(String css) {
+        return browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    private String event(String agent, String fields) {
+        return "{\"agent\":\"" + agent + "\",\"ts\":\"" + vigil.clock.instant() + "\"," + fields + "}";
+    }
+
+    @Test
+    void aWrongKeyIsRefusedTheOperatorKeyShowsTheFleetAndSignOutForgetsIt() {
+        vigil.accept("[" + event("fleet-a", "\"kind\":\"llm_call\",\"tokens\":{\"input\":1200,\"output\":300},\"cost_usd\":0.25") + "]");
+        browser.driver.get(vigil.url("/"));
+        browser.driver.executeScript("sessionStorage.clear()");
+        browser.driver.navigate().refresh();
+        waitFor("#key").sendKeys("not-a-key");
+        browser.driver.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+        assertThat(waitFor("#sign-in-error").getText()).contains("not known");
+        assertThat(browser.driver.executeScript("return sessionStorage.length")).isEqualTo(0L);
+
+        browser.signIn(vigil.url(""), OPERATOR);
+        WebElement row = waitFor("table.fleet tbody tr");
+        assertThat(row.getText()).contains("fleet-a", "owner payments", "RUNNING", "1,500", "$0.25");
+        assertThat(browser.driver.getCurrentUrl()).doesNotContain(OPERATOR);
+        assertThat(browser.driver.executeScript("return sessionStorage.getItem('vigil.operatorKey')")).isEqualTo(OPERATOR);
+
+        browser.driver.findElement(By.id("sign-out")).click();
+        waitFor("#key");
+        assertThat(browser.driver.executeScript("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(browser.driver.findElement(By.id("view")).getText()).isEmpty();
+    }
+
+    @Test
+    void aRefusedKeySendsTheOperatorBackToSignIn() {
+        signIn();
+        browser.driver.executeScript("sessionStorage.setItem('vigil.operatorKey', 'revoked-key')");
+        browser.driver.navigate().refresh();
+        waitFor("#key");
+        assertThat(browser.driver.executeScript("return sessionStorage.length")).isEqualTo(0L);
+    }
+
+    @Test
+    void anIncidentAppearsLiveIsAcknowledgedFromItsPageAndItsResolutionShowsLive() {
+        signIn();
+        open("#/incidents?agent=loop-bot");
+        waitFor("#incident-list");
+        browser.driver.executeScript("window.__sameDocument = true");
+
+        StringBuilder loop = new StringBuilder("[");
+        for (int i = 0; i < 5; i++) {
+            if (i > 0) loop.append(',');
+            loop.append(event("loop-bot", "\"run\":\"r1\",\"kind\":\"tool_call\",\"tool\":\"search.web\",\"params\":{\"q\":\"same\"}"));
+        }
+        vigil.accept(loop.append(']').toString());
+
+        WebElement row = waitFor("#incident-list tr[data-incident]");
+        assertThat(row.getText()).contains("HIGH", "Agent repeats the same tool call", "loop-bot", "OPEN");
+        assertThat(browser.driver.executeScript("return window.__sameDocument")).as("no reload").isEqualTo(true);
+
+        String id = row.getAttribute("data-incident");
+        row.findElement(By.tagName("a")).click();
+        waitFor("#acknowledge").click();
+        browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".incident-header .badges"), "ACKNOWLEDGED"));
+        assertThat(waitFor("#timeline").getText()).contains("Acknowledged", "by VIGIL_OPERATOR_KEY");
+        assertThat(vigil.get("/v1/incidents/" + id, OPERATOR).json().get("status").textValue()).isEqualTo("acknowledged");
+
+        // Someone else resolves it: the list shows that without a reload.
+        open("#/incidents?agent=loop-bot");
+        browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-incident='" + id + "']"), "ACKNOWLEDGED"));
+        assertThat(vigil.post("/v1/incidents/" + id + "/resolve", OPERATOR, "application/json", "{}").status()).isEqualTo(200);
+        browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-incident='" + id + "']"), "RESOLVED"));
+        assertThat(browser.driver.executeScript("return window.__sameDocument")).as("no reload").isEqualTo(true);
+    }
+
+    @Test
+    void aPausedAgentIsResumedFromTheFleetWithAReason() {
+        assertThat(vigil.post("/v1/agents/pause-bot/pause", OPERATOR, "application/json", "{\"reason\":\"runaway spend\"}").status()).isEqualTo(200);
+        signIn();
+        WebElement resume = waitFor("button[data-action=resume][data-agent=pause-bot]");
+        assertThat(browser.driver.findElement(By.cssSelector("table.fleet")).getText()).contains("runaway spend");
+        resume.click();
+        WebElement reason = waitFor("dialog[open] #reason");
+        reason.sendKeys("spend explained by the quarterly batch");
+        browser.driver.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
+
+        waitFor("button[data-action=pause][data-agent=pause-bot]");
+        JsonNode control = vigil.get("/v1/agents/pause-bot/control", OPERATOR).json();
+        assertThat(control.get("state").textValue()).isEqualTo("running");
+        assertThat(control.get("reason").textValue()).startsWith("spend explained by the quarterly batch");
+    }
+
+    @Test
+    void markupSentByAnAgentIsShownAsTextAndNeverRuns() {
+        String script = "<script>window.__xss=1</script>";
+        String img = "<img src=x onerror=\\\"window.__xss=2\\\">";
+        vigil.accept("[" + event("xss-bot", "\"run\":\"r9\",\"kind\":\"tool_call\",\"tool\":\"shell.exec\",\"flags\":[\"harmful\"],"
+                + "\"params\":{\"cmd\":\"" + script + "\",\"html\":\"" + img + "\"}") + "]");
+        await().atMost(WAIT).until(() -> !vigil.incidents("?agent=xss-bot").isEmpty());
+        String id = vigil.incidents("?agent=xss-bot").getFirst().get("id").textValue();
+        // An operator's reason is shown too, and may have been pasted from anywhere.
+        vigil.post("/v1/agents/xss-bot/pause", OPERATOR, "application/json", "{\"reason\":\"" + img + "\"}");
+
+        signIn();
+        open("#/incidents/" + id);
+        String evidence = waitFor("#evidence").getText();
+        assertThat(evidence).contains(script, "<img src=x onerror=");
+        open("#/fleet");
+        assertThat(waitFor("button[data-agent=xss-bot]").isDisplayed()).isTrue();
+        assertThat(browser.driver.findElement(By.cssSelector("table.fleet")).getText()).contains("<img src=x onerror=");
+
+        assertThat(browser.driver.executeScript("return typeof window.__xss")).isEqualTo("undefined");
+        assertThat(browser.driver.findElements(By.cssSelector("#view img, #view script"))).isEmpty();
+        assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+    }
+
+    @Test
+    void theIncidentsPageFitsAPhoneScreen() {
+        vigil.accept("[" + event("phone-bot-with-a-rather-long-name", "\"kind\":\"decision\",\"flags\":[\"suboptimal\"]") + "]");
+        await().atMost(WAIT).until(() -> !vigil.incidents("?agent=phone-bot-with-a-rather-long-name").isEmpty());
+        signIn();
+        try {
+            browser.driver.manage().window().setSize(new Dimension(390, 844));
+            open("#/incidents");
+            waitFor("#incident-list tr[data-incident]");
+            List<?> widths = (List<?>) browser.driver.executeScript(
+                    "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+            assertThat((Long) widths.get(0)).isLessThanOrEqualTo((Long) widths.get(1));
+            assertThat(browser.driver.findElement(By.cssSelector("#incident-list td[data-label=Agent]")).isDisplayed()).isTrue();
+        } finally {
+            browser.driver.manage().window().setSize(new Dimension(1280, 900));
+        }
+    }
+}
