@@ -158,8 +158,10 @@ class DeliveryTest {
             for (int i = 0; i < 10; i++) agent.toolCall("t").attr("seq", i).ok();
             await().atMost(Duration.ofSeconds(10)).until(() -> vigil.stats().sent() == 10);
             long before = vigil.stats().requests();
+            long answered = Server.eventPosts(server);
             for (int i = 10; i < 20; i++) agent.toolCall("t").attr("seq", i).ok();
-            await().atMost(Duration.ofSeconds(10)).until(() -> vigil.stats().requests() > before); // 429, Retry-After: 1
+            // The server has answered (429, Retry-After: 1), so the clock moves after it refused, not before.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Server.eventPosts(server) > answered);
             assertThat(vigil.stats().sent()).isEqualTo(10);
 
             server.clock.advance(Duration.ofSeconds(1));
