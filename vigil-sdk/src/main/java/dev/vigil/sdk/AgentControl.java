@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * ({@code GET /v1/agents/{id}/control/stream}, server-sent events) and, while the stream is down,
  * polling ({@code GET /v1/agents/{id}/control}) until the next reconnect.
  *
- * <p>Threads: one virtual thread runs the stream-or-poll loop and is the only writer of
+ * <p>Threads: one virtual thread, started the first time the document is asked for (an agent that
+ * only records never needs it, and costs no connection), runs the stream-or-poll loop and is the only writer of
  * {@link #state}; agents' threads read it in {@link #guard()} (a volatile read, no lock). Retry
  * listeners run on a single callback thread of their own, in order, so a slow listener never
  * delays a pause. {@link #pending} and {@link #listeners} change under this object's monitor, so a
@@ -61,6 +62,8 @@ final class AgentControl {
     private volatile boolean closed;
     private volatile long lastActivity;
     private AgentHandle handle;
+    /** Set once under this object's monitor, with {@link #thread}. */
+    private volatile boolean following;
     private Thread thread;
     private boolean streamDown;
 
@@ -72,33 +75,48 @@ final class AgentControl {
         this.callbacks = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("vigil-directives-" + agent).factory());
     }
 
-    void start(AgentHandle handle) {
+    void bind(AgentHandle handle) {
         this.handle = handle;
-        this.thread = Thread.ofVirtual().name("vigil-control-" + agent).start(this::run);
+    }
+
+    /** Starts following the document unless it is followed already or closed: a volatile read once started. */
+    private void follow() {
+        if (following) return;
+        synchronized (this) {
+            if (following || closed) return;
+            thread = Thread.ofVirtual().name("vigil-control-" + agent).start(this::run);
+            following = true;
+        }
     }
 
     void guard() {
+        follow();
         ControlState s = state;
         if (s.paused()) throw new AgentPausedException(agent, s.reason(), s.pausedBy(), s.since());
     }
 
     boolean paused() {
+        follow();
         return state.paused();
     }
 
     TelemetryLevel telemetryLevel() {
+        follow();
         return state.telemetry();
     }
 
     synchronized Runnable onRetry(Consumer<RetryDirective> listener) {
+        follow();
         listeners.add(listener);
         for (RetryDirective d : pending.values()) deliver(listener, d);
         return () -> listeners.remove(listener);
     }
 
     void close() {
-        closed = true;
-        if (thread != null) thread.interrupt();
+        closed = true; // before the monitor: a follow() after this starts nothing
+        synchronized (this) {
+            if (thread != null) thread.interrupt();
+        }
         callbacks.shutdownNow();
     }
 

@@ -8,7 +8,9 @@ import java.util.function.Consumer;
  * One agent of a {@link Vigil} instance, from {@link Vigil#agent(String)}: records its events,
  * starts its runs and tasks, and follows its control document (pause, retry directives, telemetry
  * level), which the server pushes over a server-sent-events stream (polled while the stream is
- * down). The same instance is returned for the same id; it is thread-safe.
+ * down), from the first time it is asked about it ({@code guard()}, {@link #paused()},
+ * {@link #telemetryLevel()}, {@link #onRetry}) until its {@link Vigil} is closed. The same instance
+ * is returned for the same id; it is thread-safe.
  */
 public final class AgentHandle extends Scope {
     private final String id;

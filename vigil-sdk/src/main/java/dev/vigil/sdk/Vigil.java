@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and posts them to {@code POST /v1/events}, retrying with backoff while the server is away. When
  * the buffer is full the oldest event is dropped and counted. Each {@link AgentHandle} follows its
  * agent's control document on a virtual thread (server-sent events, polling while the stream is
- * down). Instances share nothing: several can run side by side, each with its own threads.
+ * down) once it is first asked about it. Instances share nothing: several can run side by side, each with its own threads.
  *
  * <p>Thread-safe. {@link #close()} sends what is buffered (waiting at most the
  * {@linkplain Builder#closeTimeout(Duration) close timeout}) and stops the threads.
@@ -65,8 +65,10 @@ public final class Vigil implements AutoCloseable {
     }
 
     /**
-     * The handle of the agent with this id, the same one on every call. The first call starts
-     * following the agent's control document.
+     * The handle of the agent with this id, the same one on every call. The handle follows the
+     * agent's control document (one streaming connection, until {@link #close()}) from the first
+     * call of {@code guard()}, {@code paused()}, {@code telemetryLevel()} or {@code onRetry()}
+     * on it or its runs and tasks; an agent that only records opens none.
      *
      * @throws IllegalStateException after {@link #close()}
      */
@@ -76,7 +78,7 @@ public final class Vigil implements AutoCloseable {
         return agents.computeIfAbsent(id, a -> {
             AgentControl control = new AgentControl(a, endpoint, config);
             AgentHandle handle = new AgentHandle(a, buffer, config.clock(), control);
-            control.start(handle);
+            control.bind(handle);
             if (closing.get()) control.close(); // close() ran meanwhile and may have missed this one
             return handle;
         });

@@ -75,14 +75,33 @@ class ControlTest {
              Vigil vigil = Vigil.builder().url(proxy.url()).key(TestVigil.AGENT).clock(server.clock)
                      .pollInterval(Duration.ofMillis(50)).backoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build()) {
             AgentHandle agent = vigil.agent("proxied");
+            agent.guard(); // no document yet: running; and from now on the document is followed
             await().atMost(Duration.ofSeconds(10)).until(() -> refusedStreams.get() >= 1 && polls.get() >= 1);
-            agent.guard();
 
             server.post("/v1/agents/proxied/pause", TestVigil.OPERATOR, "application/json", "{\"reason\": \"behind a proxy\"}");
             await().atMost(Duration.ofSeconds(10)).until(agent::paused);
             assertThatThrownBy(agent::guard).isInstanceOfSatisfying(AgentPausedException.class,
                     e -> assertThat(e.reason()).startsWith("behind a proxy"));
             assertThat(refusedStreams.get()).isGreaterThan(1); // it keeps trying to reconnect
+        }
+    }
+
+    @Test
+    void anAgentThatOnlyRecordsOpensNoControlStreamUntilAskedAboutIt() {
+        server = TestVigil.start(data, null, "");
+        AtomicInteger streams = new AtomicInteger();
+        try (Proxy proxy = new Proxy(server.url(""), (path, body) -> {
+                 if (path.endsWith("/control/stream")) streams.incrementAndGet();
+                 return Proxy.Action.FORWARD;
+             });
+             Vigil vigil = Vigil.builder().url(proxy.url()).key(TestVigil.AGENT).clock(server.clock).build()) {
+            TaskHandle task = vigil.agent("recorder").run("r").task("t");
+            task.toolCall("search").ok();
+            assertThat(vigil.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(streams).hasValue(0);
+
+            task.guard();
+            await().atMost(Duration.ofSeconds(10)).until(() -> streams.get() == 1);
         }
     }
 
