@@ -40,8 +40,8 @@ final class Sender {
     private static final int REASONS_LOGGED = 3;
     /** A Retry-After beyond this is taken as this, so a misconfigured proxy cannot park the sender for days. */
     private static final long MAX_RETRY_AFTER_SECONDS = 600;
-    /** HTTP 500s in a row for one batch before it is taken as the batch's fault, not a passing failure. */
-    static final int SERVER_FAILURES_BEFORE_SPLIT = 3;
+    /** Answers of {@link #failsOnTheBatch} kind in a row for one batch before it is taken as the batch's fault, not a passing failure. */
+    private static final int SERVER_FAILURES_BEFORE_SPLIT = 3;
 
     private final Config config;
     private final Endpoint endpoint;
