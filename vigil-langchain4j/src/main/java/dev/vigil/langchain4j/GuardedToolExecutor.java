@@ -3,6 +3,7 @@ package dev.vigil.langchain4j;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.exception.ToolExecutionException;
 import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
@@ -48,8 +49,10 @@ final class GuardedToolExecutor implements ToolExecutor {
         try {
             result = tool.get();
         } catch (RuntimeException e) {
-            event(scope, request, started).error(e.getClass().getSimpleName(), e.getMessage());
-            throw e;
+            // LangChain4j wraps what the tool threw; the tool's own exception is what went wrong.
+            Throwable cause = e instanceof ToolExecutionException && e.getCause() != null ? e.getCause() : e;
+            event(scope, request, started).error(cause);
+            throw e; // as it came: LangChain4j unwraps it for the error handlers
         }
         EventBuilder.ToolCall call = event(scope, request, started);
         if (failed.test(result)) call.error("tool_error", text.apply(result));

@@ -18,12 +18,19 @@ import java.util.function.Supplier;
  * input and output tokens, latency, and the error when the call failed. Register it on the model
  * (most providers' builders take {@code .listeners(List.of(listener))}).
  *
- * <p>LangChain4j calls listeners on the thread of the chat call and swallows their exceptions, so
- * this listener only records (which never blocks) and leaves refusing paused agents to
- * {@link VigilTools}. Thread-safe: the start time of a call travels in the call's own attributes.
+ * <p>LangChain4j swallows listeners' exceptions, so this listener only records (which never
+ * blocks) and leaves refusing paused agents to {@link VigilTools}. It calls {@code onRequest} on
+ * the thread of the chat call, but a streaming model's {@code onResponse} and {@code onError} on
+ * the provider's I/O thread: the scope is therefore taken in {@code onRequest}, where a
+ * thread-local scope is the caller's, and travels with the start time in the call's own
+ * attributes. Thread-safe.
  */
 public final class VigilChatModelListener implements ChatModelListener {
-    private static final Object STARTED_NANOS = new Object();
+    /** The key of a call's {@link Call} in its attributes. */
+    private static final Object CALL = new Object();
+
+    /** What onRequest learned of a call, for its end. */
+    private record Call(Recorder scope, long startedNanos) {}
 
     private final Supplier<? extends Recorder> recorder;
 
@@ -38,7 +45,7 @@ public final class VigilChatModelListener implements ChatModelListener {
     }
 
     /**
-     * Records into whatever scope {@code current} returns at the end of each call, for a model
+     * Records into whatever scope {@code current} returns when each call starts, for a model
      * shared by many runs or tasks (e.g. one held in a thread-local or a request context).
      */
     public static VigilChatModelListener recordingTo(Supplier<? extends Recorder> current) {
@@ -47,32 +54,36 @@ public final class VigilChatModelListener implements ChatModelListener {
 
     @Override
     public void onRequest(ChatModelRequestContext context) {
-        context.attributes().put(STARTED_NANOS, System.nanoTime());
+        context.attributes().put(CALL, new Call(recorder.get(), System.nanoTime()));
     }
 
     @Override
     public void onResponse(ChatModelResponseContext context) {
         ChatResponse response = context.chatResponse();
         String model = firstNonNull(response.modelName(), context.chatRequest().modelName());
-        EventBuilder.LlmCall call = start(model, context.chatRequest(), context.attributes());
+        EventBuilder.LlmCall call = event(model, context.chatRequest(), context.attributes());
+        if (call == null) return;
         TokenUsage usage = response.tokenUsage();
-        if (usage != null) call.tokens(orZero(usage.inputTokenCount()), orZero(usage.outputTokenCount()));
+        // The server counts a missing count as 0: a provider that gave one count is sent as it gave it, one that gave none sends no tokens.
+        if (usage != null && (usage.inputTokenCount() != null || usage.outputTokenCount() != null)) {
+            call.tokens(orZero(usage.inputTokenCount()), orZero(usage.outputTokenCount()));
+        }
         if (response.finishReason() != null) call.attr("finish_reason", response.finishReason().name().toLowerCase(java.util.Locale.ROOT));
         call.ok();
     }
 
     @Override
     public void onError(ChatModelErrorContext context) {
-        Throwable error = context.error();
-        start(context.chatRequest().modelName(), context.chatRequest(), context.attributes())
-                .error(error.getClass().getSimpleName(), error.getMessage());
+        EventBuilder.LlmCall call = event(context.chatRequest().modelName(), context.chatRequest(), context.attributes());
+        if (call != null) call.error(context.error());
     }
 
-    private EventBuilder.LlmCall start(String model, ChatRequest request, Map<Object, Object> attributes) {
-        EventBuilder.LlmCall call = recorder.get().llmCall(model == null ? "unknown" : model);
+    /** The call's event in the scope its onRequest found, or null for a call whose start this listener did not see. */
+    private static EventBuilder.LlmCall event(String model, ChatRequest request, Map<Object, Object> attributes) {
+        if (!(attributes.get(CALL) instanceof Call started) || started.scope() == null) return null;
+        EventBuilder.LlmCall call = started.scope().llmCall(model == null ? "unknown" : model);
         if (request.temperature() != null) call.temperature(request.temperature());
-        if (attributes.get(STARTED_NANOS) instanceof Long started) call.latencyMs((System.nanoTime() - started) / 1e6);
-        return call;
+        return call.latencyMs((System.nanoTime() - started.startedNanos()) / 1e6);
     }
 
     private static String firstNonNull(String a, String b) {

@@ -1,19 +1,17 @@
 package dev.vigil.langchain4j;
 
 import dev.langchain4j.agent.tool.Tool;
-import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.agent.tool.ToolSpecifications;
-import dev.langchain4j.service.tool.DefaultToolExecutor;
+import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.langchain4j.service.tool.ToolProvider;
 import dev.langchain4j.service.tool.ToolProviderResult;
 import dev.langchain4j.service.tool.ToolErrorHandlerResult;
 import dev.langchain4j.service.tool.ToolExecutionErrorHandler;
+import dev.langchain4j.service.tool.ToolService;
 import dev.vigil.sdk.AgentPausedException;
 import dev.vigil.sdk.Recorder;
-import java.lang.reflect.Method;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -38,24 +36,29 @@ import java.util.function.Supplier;
 public final class VigilTools {
     private VigilTools() {}
 
-    /** The {@link Tool @Tool} methods of {@code toolObjects}, each guarded, for {@code AiServices.builder(..).tools(map)}. */
-    public static Map<ToolSpecification, ToolExecutor> guarded(Recorder recorder, Object... toolObjects) {
+    /**
+     * The {@link Tool @Tool} methods of {@code toolObjects}, each guarded, for
+     * {@code AiServices.builder(..).tools(list)}. They are found and run as LangChain4j finds and
+     * runs tool objects given to {@code tools(..)} (inherited methods included, the tool's
+     * exceptions passed to the AI service's {@code toolExecutionErrorHandler}, each tool's
+     * {@link Tool#returnBehavior() return behavior} kept).
+     *
+     * @throws dev.langchain4j.service.IllegalConfigurationException as LangChain4j does, e.g. for an object without {@code @Tool} methods
+     */
+    public static List<AiServiceTool> guarded(Recorder recorder, Object... toolObjects) {
         Objects.requireNonNull(recorder, "recorder");
         return guarded(() -> recorder, toolObjects);
     }
 
     /** As {@link #guarded(Recorder, Object...)}, recording into the scope {@code current} returns at each call. */
-    public static Map<ToolSpecification, ToolExecutor> guarded(Supplier<? extends Recorder> current, Object... toolObjects) {
+    public static List<AiServiceTool> guarded(Supplier<? extends Recorder> current, Object... toolObjects) {
         Objects.requireNonNull(current, "current");
-        Map<ToolSpecification, ToolExecutor> tools = new LinkedHashMap<>();
+        List<AiServiceTool> tools = new ArrayList<>();
         for (Object object : toolObjects) {
-            for (Method method : object.getClass().getDeclaredMethods()) {
-                if (!method.isAnnotationPresent(Tool.class)) continue;
-                tools.put(ToolSpecifications.toolSpecificationFrom(method),
-                        new GuardedToolExecutor(current, new DefaultToolExecutor(object, method)));
+            for (AiServiceTool tool : ToolService.findTools(object)) {
+                tools.add(tool.toBuilder().toolExecutor(guarded(current, tool.toolExecutor())).build());
             }
         }
-        if (tools.isEmpty()) throw new IllegalArgumentException("no @Tool methods found on the given objects");
         return tools;
     }
 

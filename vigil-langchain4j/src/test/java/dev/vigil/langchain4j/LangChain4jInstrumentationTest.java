@@ -7,8 +7,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.tool.ToolErrorHandlerResult;
 import dev.vigil.sdk.AgentPausedException;
 import dev.vigil.sdk.TaskHandle;
 import dev.vigil.sdk.Vigil;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,7 +97,7 @@ class LangChain4jInstrumentationTest {
         assertThat(ok.get("run").textValue()).isEqualTo("run-1");
         assertThat(ok.get("task").textValue()).isEqualTo("order-7");
         JsonNode failed = calls.stream().filter(e -> e.get("status").textValue().equals("error")).findFirst().orElseThrow();
-        assertThat(failed.get("error").get("type").textValue()).isEqualTo("IllegalStateException");
+        assertThat(failed.get("error").get("type").textValue()).isEqualTo("java.lang.IllegalStateException");
         assertThat(failed.get("error").get("message").textValue()).isEqualTo("rate limited by provider");
     }
 
@@ -115,7 +120,8 @@ class LangChain4jInstrumentationTest {
         assertThat(lookup.get("params").get("arg0").textValue()).isEqualTo("A-1");
         JsonNode refund = calls.stream().filter(e -> e.get("tool").textValue().equals("refund")).findFirst().orElseThrow();
         assertThat(refund.get("status").textValue()).isEqualTo("error");
-        assertThat(refund.get("error").toString()).contains("payment provider timed out");
+        assertThat(refund.get("error").get("type").textValue()).isEqualTo("java.lang.IllegalStateException"); // the tool's, not LangChain4j's wrapper
+        assertThat(refund.get("error").get("message").textValue()).isEqualTo("payment provider timed out");
         assertThat(events("llm_call")).hasSize(3);
     }
 
@@ -146,6 +152,74 @@ class LangChain4jInstrumentationTest {
         assertThat(tools.lookups).hasValue(0);
         assertThat(model.toolResults()).singleElement().asString().contains("refunds under investigation");
         assertThat(events("tool_call")).isEmpty();
+    }
+
+    @Test
+    void theServicesToolErrorHandlerSeesWhatTheToolThrew() {
+        List<Throwable> handled = new ArrayList<>();
+        ScriptedChatModel model = new ScriptedChatModel(VigilChatModelListener.recordingTo(task))
+                .callsTool("refund", "{\"arg0\": \"A-1\"}").answers("sorry");
+        Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).tools(VigilTools.guarded(task, new OrderTools()))
+                .toolExecutionErrorHandler((error, context) -> {
+                    handled.add(error);
+                    return ToolErrorHandlerResult.text("handled: " + error.getMessage());
+                }).build();
+
+        assertThat(assistant.chat("refund order A-1")).isEqualTo("sorry");
+        assertThat(handled).singleElement().isInstanceOfSatisfying(IllegalStateException.class, e -> assertThat(e).hasMessage("payment provider timed out"));
+        assertThat(model.toolResults()).containsExactly("handled: payment provider timed out");
+    }
+
+    /** Tools of a base class, as LangChain4j finds them on a subclass's object. */
+    public static class BaseTools {
+        @Tool("Looks up a customer")
+        public String lookupCustomer(String customerId) {
+            return "customer " + customerId;
+        }
+    }
+
+    public static final class CustomerTools extends BaseTools {}
+
+    @Test
+    void inheritedToolsAreGuardedToo() {
+        ScriptedChatModel model = new ScriptedChatModel(VigilChatModelListener.recordingTo(task))
+                .callsTool("lookupCustomer", "{\"arg0\": \"C-17\"}").answers("found");
+        Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).tools(VigilTools.guarded(task, new CustomerTools())).build();
+
+        assertThat(assistant.chat("who is C-17?")).isEqualTo("found");
+        assertThat(model.toolResults()).containsExactly("customer C-17");
+        assertThat(events("tool_call")).extracting(e -> e.get("tool").textValue()).containsExactly("lookupCustomer");
+    }
+
+    @Test
+    void aStreamingCallIsRecordedInTheScopeOfTheThreadThatStartedIt() {
+        ThreadLocal<TaskHandle> current = ThreadLocal.withInitial(() -> vigil.agent("order-agent").task("no-task"));
+        current.set(task);
+        StreamingChatModel model = new AsyncStreamingChatModel(VigilChatModelListener.recordingTo(current::get));
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+
+        model.chat(ChatRequest.builder().messages(UserMessage.from("hi")).build(), new StreamingChatResponseHandler() {
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+
+        assertThat(done).succeedsWithin(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events("llm_call").isEmpty());
+        assertThat(events("llm_call")).singleElement().satisfies(e -> assertThat(e.get("task").textValue()).isEqualTo("order-7"));
+    }
+
+    @Test
+    void aResponseWithoutTokenCountsSendsNoTokens() {
+        ScriptedChatModel model = new ScriptedChatModel(VigilChatModelListener.recordingTo(task)).answersWithoutTokenCounts("hello");
+        model.chat(ChatRequest.builder().messages(UserMessage.from("hi")).build());
+        assertThat(events("llm_call")).singleElement().satisfies(e -> assertThat(e.has("tokens")).isFalse());
     }
 
     private void pause() {

@@ -38,6 +38,12 @@ final class ScriptedChatModel implements ChatModel {
         return this;
     }
 
+    /** An answer whose usage the provider reported without counts, as some providers do. */
+    ScriptedChatModel answersWithoutTokenCounts(String text) {
+        script.add(() -> ChatResponse.builder().aiMessage(AiMessage.from(text)).modelName(MODEL).tokenUsage(new TokenUsage(null, null)).build());
+        return this;
+    }
+
     ScriptedChatModel fails(RuntimeException error) {
         script.add(() -> {
             throw error;

@@ -6,17 +6,23 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -24,15 +30,18 @@ import java.util.function.Consumer;
  * ({@code GET /v1/agents/{id}/control/stream}, server-sent events) and, while the stream is down,
  * polling ({@code GET /v1/agents/{id}/control}) until the next reconnect.
  *
- * <p>Threads: one virtual thread runs the stream-or-poll loop and is the only writer of
+ * <p>Threads: one virtual thread, started the first time the document is asked for (an agent that
+ * only records never needs it, and costs no connection), runs the stream-or-poll loop and is the only writer of
  * {@link #state}; agents' threads read it in {@link #guard()} (a volatile read, no lock). Retry
  * listeners run on a single callback thread of their own, in order, so a slow listener never
  * delays a pause. {@link #pending} and {@link #listeners} change under this object's monitor, so a
  * directive reaches each listener exactly once: those pending when it is added, then new ones.
  *
- * <p>Liveness: the server writes a keep-alive comment every 15 s on an idle stream; a stream
- * silent for {@link #IDLE_TIMEOUT_NANOS} is taken as dead (a vanished server or a broken NAT
- * mapping sends no reset) and reopened.
+ * <p>Liveness: the stream's response headers must come within the request timeout (a proxy that
+ * accepts the connection and never answers would otherwise keep the loop from ever polling); then
+ * the server writes a keep-alive comment every 15 s on an idle stream, and a stream silent for
+ * {@link #IDLE_TIMEOUT_NANOS} is taken as dead (a vanished server or a broken NAT mapping sends no
+ * reset) and reopened.
  */
 final class AgentControl {
     private static final System.Logger log = System.getLogger(AgentControl.class.getName());
@@ -53,6 +62,8 @@ final class AgentControl {
     private volatile boolean closed;
     private volatile long lastActivity;
     private AgentHandle handle;
+    /** Set once under this object's monitor, with {@link #thread}. */
+    private volatile boolean following;
     private Thread thread;
     private boolean streamDown;
 
@@ -64,33 +75,48 @@ final class AgentControl {
         this.callbacks = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("vigil-directives-" + agent).factory());
     }
 
-    void start(AgentHandle handle) {
+    void bind(AgentHandle handle) {
         this.handle = handle;
-        this.thread = Thread.ofVirtual().name("vigil-control-" + agent).start(this::run);
+    }
+
+    /** Starts following the document unless it is followed already or closed: a volatile read once started. */
+    private void follow() {
+        if (following) return;
+        synchronized (this) {
+            if (following || closed) return;
+            thread = Thread.ofVirtual().name("vigil-control-" + agent).start(this::run);
+            following = true;
+        }
     }
 
     void guard() {
+        follow();
         ControlState s = state;
         if (s.paused()) throw new AgentPausedException(agent, s.reason(), s.pausedBy(), s.since());
     }
 
     boolean paused() {
+        follow();
         return state.paused();
     }
 
     TelemetryLevel telemetryLevel() {
+        follow();
         return state.telemetry();
     }
 
     synchronized Runnable onRetry(Consumer<RetryDirective> listener) {
+        follow();
         listeners.add(listener);
         for (RetryDirective d : pending.values()) deliver(listener, d);
         return () -> listeners.remove(listener);
     }
 
     void close() {
-        closed = true;
-        if (thread != null) thread.interrupt();
+        closed = true; // before the monitor: a follow() after this starts nothing
+        synchronized (this) {
+            if (thread != null) thread.interrupt();
+        }
         callbacks.shutdownNow();
     }
 
@@ -114,7 +140,7 @@ final class AgentControl {
     private void stream() throws IOException, InterruptedException {
         var request = endpoint.request(Endpoint.agentPath(agent, "/control/stream"), false)
                 .header("Accept", "text/event-stream").GET().build();
-        HttpResponse<InputStream> r = endpoint.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = open(request);
         try (InputStream body = r.body();
              BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             if (r.statusCode() != 200) throw new IOException("HTTP " + r.statusCode() + " " + new String(body.readNBytes(500), StandardCharsets.UTF_8));
@@ -125,6 +151,33 @@ final class AgentControl {
                 watchdog.interrupt();
             }
         }
+    }
+
+    /** The stream's response, once its headers have arrived within the request timeout. */
+    private HttpResponse<InputStream> open(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<InputStream>> answer = endpoint.http().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        try {
+            return answer.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            abandon(answer);
+            throw new HttpTimeoutException("no answer to " + request.uri() + " within " + config.requestTimeout());
+        } catch (InterruptedException e) {
+            abandon(answer);
+            throw e;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    private static void abandon(CompletableFuture<HttpResponse<InputStream>> answer) {
+        answer.cancel(true);
+        answer.thenAccept(late -> { // headers that came just too late: nobody will read that stream
+            try {
+                late.body().close();
+            } catch (IOException ignored) {
+                // closing a stream we never read
+            }
+        });
     }
 
     private void readEvents(BufferedReader lines) throws IOException {
@@ -209,11 +262,13 @@ final class AgentControl {
         for (JsonNode d : document.path("directives")) {
             String id = ControlState.text(d, "id");
             if (id == null || !"retry".equals(d.path("type").asText())) continue;
+            Instant expiresAt = ControlState.instant(d.path("expires_at"));
+            // Past its expiry the server escalates whatever the agent does: a retry then only costs.
+            if (expiresAt != null && !expiresAt.isAfter(config.clock().instant())) continue;
             current.add(id);
             if (pending.containsKey(id)) continue;
             RetryDirective directive = new RetryDirective(handle, id, ControlState.text(d, "incident"), ControlState.text(d, "task"),
-                    d.path("params").isObject() ? endpoint.json().convertValue(d.get("params"), PARAMS) : Map.of(),
-                    ControlState.instant(d.path("expires_at")));
+                    d.path("params").isObject() ? endpoint.json().convertValue(d.get("params"), PARAMS) : Map.of(), expiresAt);
             pending.put(id, directive);
             for (Consumer<RetryDirective> l : listeners) deliver(l, directive);
         }

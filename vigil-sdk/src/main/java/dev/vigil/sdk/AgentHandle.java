@@ -8,7 +8,9 @@ import java.util.function.Consumer;
  * One agent of a {@link Vigil} instance, from {@link Vigil#agent(String)}: records its events,
  * starts its runs and tasks, and follows its control document (pause, retry directives, telemetry
  * level), which the server pushes over a server-sent-events stream (polled while the stream is
- * down). The same instance is returned for the same id; it is thread-safe.
+ * down), from the first time it is asked about it ({@code guard()}, {@link #paused()},
+ * {@link #telemetryLevel()}, {@link #onRetry}) until its {@link Vigil} is closed. The same instance
+ * is returned for the same id; it is thread-safe.
  */
 public final class AgentHandle extends Scope {
     private final String id;
@@ -44,8 +46,12 @@ public final class AgentHandle extends Scope {
      * incident's playbook asks the agent to retry a task with safer parameters, and to answer with
      * {@link RetryDirective#succeeded()} or {@link RetryDirective#failed(String)} before it
      * {@linkplain RetryDirective#expiresAt() expires}. Each directive is delivered once per
-     * listener, including those pending when the listener is added, on the SDK's control thread
-     * (never the agent's): hand the work to the agent rather than doing it in the listener.
+     * listener, including those pending when the listener is added, on a callback thread of this
+     * agent's (never the agent's own thread, nor the one following the control stream, so a slow
+     * listener delays neither the agent nor a pause): hand the work to the agent rather than doing
+     * it in the listener. A directive already past its expiry by the
+     * {@linkplain Vigil.Builder#clock(java.time.Clock) configured clock} is not delivered: the
+     * server escalates it whatever the answer.
      *
      * @return a handle whose {@code run()} removes the listener
      */

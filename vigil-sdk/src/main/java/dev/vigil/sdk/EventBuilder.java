@@ -123,7 +123,7 @@ public abstract sealed class EventBuilder<B extends EventBuilder<B>>
         record("error", Objects.requireNonNull(type, "type"), message);
     }
 
-    /** Records the event with {@code status: error}, the exception's class name as the type and its message. */
+    /** Records the event with {@code status: error}, the exception's full class name as the type (unambiguous across packages) and its message. */
     public void error(Throwable failure) {
         record("error", failure.getClass().getName(), failure.getMessage());
     }

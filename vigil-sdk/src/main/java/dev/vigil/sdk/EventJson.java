@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes a batch as the JSON array {@code POST /v1/events} takes (DESIGN §3), giving each event
- * its id. Runs on the sender thread only; not thread-safe.
+ * Writes a batch as the JSON array {@code POST /v1/events} takes (DESIGN §3), each event with the
+ * id it was given when drained from the buffer. Runs on the sender thread only; not thread-safe.
  */
 final class EventJson {
     /** A batch ready to post: the body and, in body order, the events it holds. */
-    record Batch(byte[] body, List<EventRecord> events) {}
+    record Batch(byte[] body, List<OutgoingEvent> events) {}
 
     /** Reports an event that could not be written (a value Jackson cannot serialize) and is left out. */
     interface Unwritable {
@@ -35,11 +35,11 @@ final class EventJson {
         return JsonMapper.builder().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).build();
     }
 
-    Batch write(List<EventRecord> events, Unwritable unwritable) {
+    Batch write(List<OutgoingEvent> events, Unwritable unwritable) {
         out.reset();
         out.write('[');
-        List<EventRecord> written = new ArrayList<>(events.size());
-        for (EventRecord e : events) {
+        List<OutgoingEvent> written = new ArrayList<>(events.size());
+        for (OutgoingEvent e : events) {
             int mark = out.size();
             if (!written.isEmpty()) out.write(',');
             try (JsonGenerator g = mapper.createGenerator(out)) {
@@ -47,16 +47,17 @@ final class EventJson {
                 written.add(e);
             } catch (IOException | RuntimeException | StackOverflowError failure) { // a cycle in params must not kill the sender
                 out.truncate(mark); // the generator flushed what it had on close
-                unwritable.skipped(e, failure);
+                unwritable.skipped(e.event(), failure);
             }
         }
         out.write(']');
         return new Batch(out.toByteArray(), written);
     }
 
-    private static void write(JsonGenerator g, EventRecord e) throws IOException {
+    private static void write(JsonGenerator g, OutgoingEvent outgoing) throws IOException {
+        EventRecord e = outgoing.event();
         g.writeStartObject();
-        g.writeStringField("id", Uuid7.next(e.tsMillis()));
+        g.writeStringField("id", outgoing.id());
         g.writeStringField("ts", Instant.ofEpochMilli(e.tsMillis()).toString());
         g.writeStringField("agent", e.agent());
         text(g, "run", e.run());

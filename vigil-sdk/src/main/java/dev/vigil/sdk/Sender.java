@@ -19,11 +19,16 @@ import java.util.concurrent.locks.LockSupport;
  * counted as dropped).
  *
  * <p>Answers: 202 delivers the batch (the invalid events listed in it are rejected); 413 splits
- * the batch in halves, and so does a 429 once its wait is over (a batch larger than the agent's
- * burst would never be admitted whole); 408, 429, 5xx and connection failures retry the same body (same event ids,
- * so the server stores a retried event once) after the {@code Retry-After} the server gave, else
- * after a backoff; any other 4xx rejects the batch for good, with the server's reason logged, as
- * sending it again would be refused again.
+ * the batch in halves; 429 waits the {@code Retry-After} and sends the same body again, and a
+ * second 429 in a row splits it (a batch larger than the agent's burst would never be admitted
+ * whole). 408, 502, 503, 504 and connection failures mean the server is away: the same body is
+ * retried, for as long as it takes, after the {@code Retry-After} the server gave, else after a
+ * backoff. Any other 5xx is the server failing on this batch: after
+ * {@link #SERVER_FAILURES_BEFORE_SPLIT} in a row the batch is split, and a single event rejected,
+ * so that one event the server cannot take does not block all sending. Any other 4xx rejects the
+ * batch for good, with the server's reason logged, as sending it again would be refused again.
+ * Every attempt and every half carries the same event ids ({@link OutgoingEvent}), so an event
+ * whose answer was lost is stored once.
  *
  * <p>Concurrency: everything but the counters and {@link #closeDeadline} is confined to the sender
  * thread. The counters are atomics read by {@link #stats()}; {@link #inFlight} and
@@ -35,6 +40,8 @@ final class Sender {
     private static final int REASONS_LOGGED = 3;
     /** A Retry-After beyond this is taken as this, so a misconfigured proxy cannot park the sender for days. */
     private static final long MAX_RETRY_AFTER_SECONDS = 600;
+    /** Answers of {@link #failsOnTheBatch} kind in a row for one batch before it is taken as the batch's fault, not a passing failure. */
+    private static final int SERVER_FAILURES_BEFORE_SPLIT = 3;
 
     private final Config config;
     private final Endpoint endpoint;
@@ -112,33 +119,34 @@ final class Sender {
     }
 
     private void run() {
-        List<EventRecord> batch = new ArrayList<>(config.batchSize());
+        List<EventRecord> drained = new ArrayList<>(config.batchSize());
         while (!Thread.currentThread().isInterrupted()) {
             if (buffer.size() < config.batchSize() && !closing() && !flushRequested) {
                 LockSupport.parkNanos(this, config.flushInterval().toNanos());
             }
             flushRequested = false;
             if (closing() && closeDeadline - System.nanoTime() <= 0) break;
-            batch.clear();
+            drained.clear();
             inFlight = 1; // before the drain: flush() must never see an empty buffer and nothing in flight meanwhile
-            inFlight = buffer.drainTo(batch, config.batchSize());
-            if (batch.isEmpty()) {
-                if (closing()) break;
-                continue;
-            }
+            buffer.drainTo(drained, config.batchSize());
             try {
-                deliver(batch);
+                if (!drained.isEmpty()) deliver(drained.stream().map(OutgoingEvent::of).toList());
             } catch (RuntimeException bug) { // the thread must survive anything: it is the only one sending
-                rejected.addAndGet(batch.size());
-                log.log(System.Logger.Level.ERROR, "Vigil SDK: a batch of " + batch.size() + " events was lost to an unexpected error", bug);
+                rejected.addAndGet(drained.size());
+                log.log(System.Logger.Level.ERROR, "Vigil SDK: a batch of " + drained.size() + " events was lost to an unexpected error", bug);
             }
-            batch.clear();
-            inFlight = 0;
-            synchronized (progress) {
-                progress.notifyAll();
-            }
+            settled(); // also after an empty drain: a flush() may be waiting for this one
+            if (drained.isEmpty() && closing()) break;
         }
         abandonRest();
+    }
+
+    /** Nothing in flight: wakes flush() to look at the buffer again. */
+    private void settled() {
+        inFlight = 0;
+        synchronized (progress) {
+            progress.notifyAll();
+        }
     }
 
     /** Stopped: whatever was not sent is counted as dropped. */
@@ -148,13 +156,10 @@ final class Sender {
             buffer.countDropped(rest.size());
             rest.clear();
         }
-        inFlight = 0;
-        synchronized (progress) {
-            progress.notifyAll();
-        }
+        settled();
     }
 
-    private void deliver(List<EventRecord> events) {
+    private void deliver(List<OutgoingEvent> events) {
         EventJson.Batch batch = json.write(events, (e, why) -> {
             rejected.incrementAndGet();
             log.log(System.Logger.Level.WARNING, "Vigil SDK: a {0} event of agent {1} could not be written as JSON and is not sent: {2}",
@@ -163,12 +168,14 @@ final class Sender {
         if (!batch.events().isEmpty()) post(batch);
     }
 
-    /** Posts until the batch is delivered, rejected, or given up at the close deadline. */
+    /** Posts until the batch is delivered, split, rejected, or given up at the close deadline. */
     private void post(EventJson.Batch batch) {
         HttpRequest request = endpoint.request("/v1/events", true)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(batch.body())).build();
         int size = batch.events().size();
+        int rateLimited = 0;
+        int serverFailures = 0;
         while (true) {
             long waitNanos;
             requests.incrementAndGet();
@@ -187,15 +194,22 @@ final class Sender {
                     refused(size, status, r.body());
                     return;
                 }
+                rateLimited = status == 429 ? rateLimited + 1 : 0;
+                serverFailures = failsOnTheBatch(status) ? serverFailures + 1 : 0;
+                if (serverFailures >= SERVER_FAILURES_BEFORE_SPLIT && size == 1) {
+                    refused(size, status, r.body());
+                    return;
+                }
                 waitNanos = retryAfterNanos(r).map(n -> Math.max(n, config.minBackoff().toNanos())).orElseGet(backoff::nextNanos);
                 down("HTTP " + status + " " + abbreviate(r.body()));
-                if (status == 429 && size > 1) {
-                    // A batch larger than the agent's burst on the server would be refused forever: retry it in halves.
-                    if (!waitOrDrop(waitNanos, size)) return;
-                    split(batch);
+                // A batch larger than the agent's burst is refused however long it waits; one failing the server may hide one bad event.
+                if (size > 1 && (rateLimited >= 2 || serverFailures >= SERVER_FAILURES_BEFORE_SPLIT)) {
+                    if (waitOrDrop(waitNanos, size)) split(batch);
                     return;
                 }
             } catch (IOException e) {
+                rateLimited = 0;
+                serverFailures = 0;
                 waitNanos = backoff.nextNanos();
                 down(e.toString());
             } catch (InterruptedException e) {
@@ -205,6 +219,11 @@ final class Sender {
             }
             if (!waitOrDrop(waitNanos, size)) return;
         }
+    }
+
+    /** A 5xx other than the gateway's "the server is away" (502, 503, 504): the server failed on what it was sent. */
+    private static boolean failsOnTheBatch(int status) {
+        return status >= 500 && status != 502 && status != 503 && status != 504;
     }
 
     /** Waits before the next attempt and counts it; false (the batch counted as dropped) when closing leaves no time. */
@@ -231,7 +250,7 @@ final class Sender {
     }
 
     private void split(EventJson.Batch batch) {
-        List<EventRecord> events = batch.events();
+        List<OutgoingEvent> events = batch.events();
         int half = events.size() / 2;
         deliver(new ArrayList<>(events.subList(0, half)));
         deliver(new ArrayList<>(events.subList(half, events.size())));
@@ -248,7 +267,7 @@ final class Sender {
         StringBuilder reasons = new StringBuilder();
         for (int i = 0; i < Math.min(REASONS_LOGGED, refused); i++) {
             JsonNode r = rejections.get(i);
-            EventRecord e = batch.events().get(Math.min(r.path("index").asInt(), batch.events().size() - 1));
+            EventRecord e = batch.events().get(Math.min(r.path("index").asInt(), batch.events().size() - 1)).event();
             reasons.append("; ").append(e.kind()).append(" of ").append(e.agent()).append(": ").append(r.path("error").asText());
         }
         log.log(System.Logger.Level.WARNING, "Vigil SDK: the server rejected {0} of {1} events{2}", refused, batch.events().size(), reasons);

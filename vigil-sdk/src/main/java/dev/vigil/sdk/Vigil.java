@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A connection to a Vigil server: the entry point of the SDK.
@@ -27,7 +29,7 @@ import java.util.concurrent.ConcurrentMap;
  * and posts them to {@code POST /v1/events}, retrying with backoff while the server is away. When
  * the buffer is full the oldest event is dropped and counted. Each {@link AgentHandle} follows its
  * agent's control document on a virtual thread (server-sent events, polling while the stream is
- * down). Instances share nothing: several can run side by side, each with its own threads.
+ * down) once it is first asked about it. Instances share nothing: several can run side by side, each with its own threads.
  *
  * <p>Thread-safe. {@link #close()} sends what is buffered (waiting at most the
  * {@linkplain Builder#closeTimeout(Duration) close timeout}) and stops the threads.
@@ -39,7 +41,9 @@ public final class Vigil implements AutoCloseable {
     private final ConcurrentMap<String, AgentHandle> agents = new ConcurrentHashMap<>();
     private final Endpoint endpoint;
     private final boolean ownsHttp;
-    private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** Opens when the first close() has finished: later callers wait for it rather than return while it still sends. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private Vigil(Config config, HttpClient http, boolean ownsHttp) {
         this.config = config;
@@ -61,19 +65,21 @@ public final class Vigil implements AutoCloseable {
     }
 
     /**
-     * The handle of the agent with this id, the same one on every call. The first call starts
-     * following the agent's control document.
+     * The handle of the agent with this id, the same one on every call. The handle follows the
+     * agent's control document (one streaming connection, until {@link #close()}) from the first
+     * call of {@code guard()}, {@code paused()}, {@code telemetryLevel()} or {@code onRetry()}
+     * on it or its runs and tasks; an agent that only records opens none.
      *
      * @throws IllegalStateException after {@link #close()}
      */
     public AgentHandle agent(String id) {
-        if (closed) throw new IllegalStateException("this Vigil instance is closed");
+        if (closing.get()) throw new IllegalStateException("this Vigil instance is closed");
         Scope.id("agent", id);
         return agents.computeIfAbsent(id, a -> {
             AgentControl control = new AgentControl(a, endpoint, config);
             AgentHandle handle = new AgentHandle(a, buffer, config.clock(), control);
-            control.start(handle);
-            if (closed) control.close(); // close() ran meanwhile and may have missed this one
+            control.bind(handle);
+            if (closing.get()) control.close(); // close() ran meanwhile and may have missed this one
             return handle;
         });
     }
@@ -96,14 +102,30 @@ public final class Vigil implements AutoCloseable {
     /**
      * Sends what is buffered, waiting at most the close timeout, then stops the sender and the
      * control streams. Events still unsent then are counted as dropped; events recorded after
-     * close stay in the buffer, unsent ({@link VigilStats#buffered()}). Idempotent.
+     * close stay in the buffer, unsent ({@link VigilStats#buffered()}). Idempotent: a call while
+     * another is closing returns when that one has finished.
      */
     @Override
     public void close() {
-        closed = true;
-        sender.close();
-        agents.values().forEach(a -> a.control().close());
-        if (ownsHttp) endpoint.http().shutdownNow(); // nothing left worth waiting for: the sender has finished
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
+            return;
+        }
+        try {
+            sender.close();
+            agents.values().forEach(a -> a.control().close());
+            if (ownsHttp) endpoint.http().shutdownNow(); // nothing left worth waiting for: the sender has finished
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private void awaitClosed() {
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -182,7 +204,10 @@ public final class Vigil implements AutoCloseable {
             return this;
         }
 
-        /** Timeout of each HTTP request (not of the control stream, which stays open). Default 10 s. */
+        /**
+         * Timeout of each HTTP request; for the control stream, which stays open, the wait for its
+         * response to start. Default 10 s.
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive("requestTimeout", timeout);
             return this;

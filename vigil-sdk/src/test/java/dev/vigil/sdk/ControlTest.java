@@ -9,9 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.server.TestVigil;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,18 +62,58 @@ class ControlTest {
     @Test
     void whileTheStreamIsRefusedTheDocumentIsPolled() {
         server = TestVigil.start(data, null, "");
-        try (StreamlessProxy proxy = new StreamlessProxy(server.url(""));
+        AtomicInteger refusedStreams = new AtomicInteger();
+        AtomicInteger polls = new AtomicInteger();
+        try (Proxy proxy = new Proxy(server.url(""), (path, body) -> {
+                 if (path.endsWith("/control/stream")) {
+                     refusedStreams.incrementAndGet();
+                     return Proxy.Action.REFUSE;
+                 }
+                 if (path.endsWith("/control")) polls.incrementAndGet();
+                 return Proxy.Action.FORWARD;
+             });
              Vigil vigil = Vigil.builder().url(proxy.url()).key(TestVigil.AGENT).clock(server.clock)
                      .pollInterval(Duration.ofMillis(50)).backoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build()) {
             AgentHandle agent = vigil.agent("proxied");
-            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.refusedStreams.get() >= 1 && proxy.polls.get() >= 1);
-            agent.guard();
+            agent.guard(); // no document yet: running; and from now on the document is followed
+            await().atMost(Duration.ofSeconds(10)).until(() -> refusedStreams.get() >= 1 && polls.get() >= 1);
 
             server.post("/v1/agents/proxied/pause", TestVigil.OPERATOR, "application/json", "{\"reason\": \"behind a proxy\"}");
             await().atMost(Duration.ofSeconds(10)).until(agent::paused);
             assertThatThrownBy(agent::guard).isInstanceOfSatisfying(AgentPausedException.class,
                     e -> assertThat(e.reason()).startsWith("behind a proxy"));
-            assertThat(proxy.refusedStreams.get()).isGreaterThan(1); // it keeps trying to reconnect
+            assertThat(refusedStreams.get()).isGreaterThan(1); // it keeps trying to reconnect
+        }
+    }
+
+    @Test
+    void anAgentThatOnlyRecordsOpensNoControlStreamUntilAskedAboutIt() {
+        server = TestVigil.start(data, null, "");
+        AtomicInteger streams = new AtomicInteger();
+        try (Proxy proxy = new Proxy(server.url(""), (path, body) -> {
+                 if (path.endsWith("/control/stream")) streams.incrementAndGet();
+                 return Proxy.Action.FORWARD;
+             });
+             Vigil vigil = Vigil.builder().url(proxy.url()).key(TestVigil.AGENT).clock(server.clock).build()) {
+            TaskHandle task = vigil.agent("recorder").run("r").task("t");
+            task.toolCall("search").ok();
+            assertThat(vigil.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(streams).hasValue(0);
+
+            task.guard();
+            await().atMost(Duration.ofSeconds(10)).until(() -> streams.get() == 1);
+        }
+    }
+
+    @Test
+    void aStreamThatNeverAnswersIsGivenUpAndTheDocumentPolled() {
+        server = TestVigil.start(data, null, "");
+        try (Proxy proxy = new Proxy(server.url(""), (path, body) -> path.endsWith("/control/stream") ? Proxy.Action.HANG : Proxy.Action.FORWARD);
+             Vigil vigil = Vigil.builder().url(proxy.url()).key(TestVigil.AGENT).clock(server.clock).requestTimeout(Duration.ofMillis(300))
+                     .pollInterval(Duration.ofMillis(50)).backoff(Duration.ofMillis(100), Duration.ofSeconds(1)).build()) {
+            AgentHandle agent = vigil.agent("unanswered");
+            server.post("/v1/agents/unanswered/pause", TestVigil.OPERATOR, "application/json", "{\"reason\": \"behind a silent proxy\"}");
+            await().atMost(Duration.ofSeconds(10)).until(agent::paused);
         }
     }
 
@@ -112,6 +155,29 @@ class ControlTest {
             assertThat(incident.get("escalated").booleanValue()).isFalse();
             assertThat(incident.get("timeline").toString()).contains("retry succeeded: directive " + d.id() + " answered ok, quality 0.9");
             assertThatThrownBy(d::succeeded).isInstanceOf(IllegalStateException.class); // one answer per directive
+        }
+    }
+
+    @Test
+    void aDirectiveAlreadyExpiredByTheAgentsClockIsNotDelivered() {
+        server = TestVigil.start(data, null, "");
+        List<RetryDirective> onTime = new CopyOnWriteArrayList<>();
+        List<RetryDirective> late = new CopyOnWriteArrayList<>();
+        // Two instances for one agent: one on the server's time, one whose clock is an hour ahead of it.
+        try (Vigil vigil = connect();
+             Vigil lateVigil = Vigil.builder().url(server.url("")).key(TestVigil.AGENT).pollInterval(Duration.ofHours(1))
+                     .clock(Clock.fixed(TestVigil.START.plus(Duration.ofHours(1)), ZoneOffset.UTC)).build()) {
+            AgentHandle agent = vigil.agent("refunder");
+            AgentHandle lateAgent = lateVigil.agent("refunder");
+            agent.onRetry(onTime::add);
+            lateAgent.onRetry(late::add);
+            for (int i = 0; i < 3; i++) agent.task("refund-3").outcome().error("timeout"); // task-failure-storm: a retry directive
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> onTime.size() == 1);
+            // A later document (the pause) shows the late instance had the directive's document before it.
+            server.post("/v1/agents/refunder/pause", TestVigil.OPERATOR, "application/json", "{\"reason\": \"enough\"}");
+            await().atMost(Duration.ofSeconds(10)).until(lateAgent::paused);
+            assertThat(late).isEmpty();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vigil.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,13 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -150,13 +158,16 @@ class DeliveryTest {
             for (int i = 0; i < 10; i++) agent.toolCall("t").attr("seq", i).ok();
             await().atMost(Duration.ofSeconds(10)).until(() -> vigil.stats().sent() == 10);
             long before = vigil.stats().requests();
+            long answered = Server.eventPosts(server);
             for (int i = 10; i < 20; i++) agent.toolCall("t").attr("seq", i).ok();
-            await().atMost(Duration.ofSeconds(10)).until(() -> vigil.stats().requests() > before); // 429, Retry-After: 1
+            // The server has answered (429, Retry-After: 1), so the clock moves after it refused, not before.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Server.eventPosts(server) > answered);
             assertThat(vigil.stats().sent()).isEqualTo(10);
 
             server.clock.advance(Duration.ofSeconds(1));
             await().atMost(Duration.ofSeconds(30)).until(() -> vigil.stats().sent() == 20);
             assertThat(vigil.stats().retries()).isPositive();
+            assertThat(vigil.stats().requests()).isEqualTo(before + 2); // the same batch once more, not in halves
             assertThat(seqs(Server.events(server, "eager"))).hasSize(20);
             assertThat(vigil.stats().rejected()).isZero();
         }
@@ -176,6 +187,80 @@ class DeliveryTest {
             assertThat(seqs(Server.events(server, "bulky"))).hasSize(40);
             assertThat(vigil.stats().rejected()).isZero();
             assertThat(vigil.stats().dropped()).isZero();
+        }
+    }
+
+    @Test
+    void aBatchStoredWhoseAnswerWasLostIsStoredOnceWhenSentAgainInHalves() {
+        server = TestVigil.start(data, null, "");
+        AtomicBoolean answerLost = new AtomicBoolean();
+        try (Proxy proxy = new Proxy(server.url(""), (path, body) -> path.equals("/v1/events") && answerLost.compareAndSet(false, true)
+                     ? Proxy.Action.STORE_AND_ANSWER_413 : Proxy.Action.FORWARD);
+             Vigil vigil = sdk(proxy.url()).batchSize(10).build()) {
+            AgentHandle agent = vigil.agent("twice-told");
+            for (int i = 0; i < 10; i++) agent.toolCall("t").attr("seq", i).ok();
+            await().atMost(Duration.ofSeconds(10)).until(() -> vigil.stats().sent() == 10);
+            assertThat(vigil.stats().requests()).isEqualTo(3); // the whole batch, then its halves
+            assertThat(Server.events(server, "twice-told")).hasSize(10);
+        }
+    }
+
+    @Test
+    void anEventTheServerKeepsFailingOnIsRejectedAndTheRestOfItsBatchArrives() {
+        server = TestVigil.start(data, null, "");
+        try (Proxy proxy = new Proxy(server.url(""), (path, body) -> body.contains("poison") ? Proxy.Action.FAIL : Proxy.Action.FORWARD);
+             Vigil vigil = sdk(proxy.url()).batchSize(4).build()) {
+            AgentHandle agent = vigil.agent("unlucky");
+            agent.toolCall("a").ok();
+            agent.toolCall("b").attr("note", "poison").ok();
+            agent.toolCall("c").ok();
+            agent.toolCall("d").ok();
+            await().atMost(Duration.ofSeconds(20)).until(() -> vigil.stats().sent() == 3 && vigil.stats().rejected() == 1);
+            assertThat(Server.events(server, "unlucky")).extracting(e -> e.get("tool").textValue()).containsExactlyInAnyOrder("a", "c", "d");
+
+            agent.toolCall("e").ok(); // sending goes on
+            assertThat(vigil.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(vigil.stats().sent()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void flushReturnsAsSoonAsTheSenderIsIdle() {
+        server = TestVigil.start(data, null, "");
+        try (Vigil vigil = sdk(server.url("")).flushInterval(Duration.ofMillis(1)).build()) {
+            vigil.agent("flusher").heartbeat();
+            // The sender drains the empty buffer every millisecond; a flush that sees one such drain in flight must be
+            // woken when it ends, or it waits its whole minute. A million flushes catch the sender there many times.
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                for (int i = 0; i < 1_000_000; i++) assertThat(vigil.flush(Duration.ofMinutes(1))).isTrue();
+            });
+            assertThat(vigil.stats().sent()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSecondCloseWaitsForTheFirstToFinishSending() throws Exception {
+        server = TestVigil.start(data, null, "");
+        int events = 20_000;
+        Vigil vigil = sdk(server.url("")).bufferCapacity(events).batchSize(100).flushInterval(Duration.ofHours(1))
+                .closeTimeout(Duration.ofSeconds(30)).build();
+        AgentHandle agent = vigil.agent("closer");
+        for (int i = 0; i < events; i++) agent.heartbeat();
+
+        CountDownLatch go = new CountDownLatch(1);
+        Callable<VigilStats> close = () -> {
+            go.await();
+            vigil.close();
+            return vigil.stats();
+        };
+        try (ExecutorService closers = Executors.newFixedThreadPool(2)) {
+            Future<VigilStats> first = closers.submit(close);
+            Future<VigilStats> second = closers.submit(close);
+            go.countDown();
+            // Whichever returned first, both found everything sent: neither returned while the other was still sending.
+            for (Future<VigilStats> closed : List.of(first, second)) {
+                assertThat(closed.get(60, TimeUnit.SECONDS)).extracting(VigilStats::sent, VigilStats::dropped).containsExactly((long) events, 0L);
+            }
         }
     }
 }

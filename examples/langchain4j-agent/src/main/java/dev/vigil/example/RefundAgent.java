@@ -83,7 +83,8 @@ public final class RefundAgent {
     }
 
     private boolean refundWithRetry() throws InterruptedException {
-        TaskHandle task = agent.run("run-1").task("refund-4471");
+        String taskId = "refund-4471";
+        TaskHandle task = agent.run("run-1").task(taskId);
         out.println("1. refund-4471 at temperature 0.9: the model looks the order up again and again");
         String answer = assistant(task, 0.9).chat("Please refund order A-4471");
         task.outcome().error("no_decision", answer);
@@ -95,8 +96,10 @@ public final class RefundAgent {
             return false;
         }
         double temperature = directive.temperature().orElse(0.2);
-        out.println("   Vigil asks for a retry of " + directive.task() + " with temperature " + temperature + " (directive " + directive.id() + ")");
-        TaskHandle retry = agent.run("run-2").task(directive.task());
+        // A directive names no task when its incident was not about one: this agent had a single task in flight.
+        String retried = directive.task() != null ? directive.task() : taskId;
+        out.println("   Vigil asks for a retry of " + retried + " with temperature " + temperature + " (directive " + directive.id() + ")");
+        TaskHandle retry = agent.run("run-2").task(retried);
         answer = assistant(retry, temperature).chat("Please refund order A-4471");
         directive.succeeded();
         out.println("   model: " + answer + " -> retry answered ok; Vigil resolves the incident");
