@@ -23,7 +23,9 @@ import java.util.Set;
  * One OTLP span to the Vigil event it reports, in the wire format of DESIGN §3, so it is
  * validated by the same {@code EventParser} as {@code POST /v1/events}. The mapping is the table
  * in docs/OTLP.md: GenAI semantic conventions first, then their deprecated names, then
- * OpenInference. Spans that are neither (HTTP, database, ...) map to nothing.
+ * OpenInference. Which spans are mapped at all, and to which kind, {@link GenAiSpanKinds} decides.
+ * Optional fields are fitted to the event limits ({@link OptionalFields}), so only a span without
+ * a usable agent, ids or time is rejected.
  *
  * <p>Stateless; safe to share between threads.
  */

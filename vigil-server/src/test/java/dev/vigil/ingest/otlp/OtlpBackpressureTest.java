@@ -104,4 +104,24 @@ class OtlpBackpressureTest {
         assertThat(r.json().get("error").textValue()).startsWith("agent 'bulky-bot' has 4 events in this request");
         assertThat(vigil.postEvents("[" + String.join(",", java.util.Collections.nCopies(3, event)) + "]").status()).isEqualTo(202);
     }
+
+    @Test
+    void onlyGenAiSpansCountTowardsTheEventsPerRequestBound() {
+        vigil = TestVigil.start(data, null, """
+                ingest:
+                  max_events_per_request: 2
+                """);
+        OtlpClient otlp = new OtlpClient(vigil);
+        Instant t0 = TestVigil.START.minusSeconds(5);
+        Span[] http = IntStream.range(0, 5).mapToObj(i -> span("GET /", t0, 1, text("http.request.method", "GET")).build())
+                .toArray(Span[]::new);
+        ExportTraceServiceRequest twoChatsAndHttp = chats("counted-bot", 2).toBuilder()
+                .addAllResourceSpans(request(List.of(), http).getResourceSpansList()).build();
+
+        assertThat(otlp.post(twoChatsAndHttp).status()).isEqualTo(200);
+        OtlpClient.Answer tooMany = otlp.post(chats("counted-bot", 3));
+        assertThat(tooMany.status()).isEqualTo(413);
+        assertThat(tooMany.statusMessage()).isEqualTo("more than 2 events in one request; split the batch");
+        assertThat(vigil.get("/v1/events?agent=counted-bot", TestVigil.OPERATOR).json().get("events")).hasSize(2);
+    }
 }
