@@ -5,7 +5,6 @@ import dev.vigil.ingest.otlp.OtlpEncoding;
 import dev.vigil.ingest.otlp.OtlpTraceIngest;
 import io.javalin.http.Context;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
-import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +42,6 @@ final class TraceRoutes {
             return;
         } catch (ApiException e) {
             fail(ctx, encoding, new IngestException(e.status(), e.getMessage()));
-            return;
-        } catch (UncheckedIOException e) { // the connection failed or the body broke off mid-way
-            fail(ctx, encoding, new IngestException(400, "the request body could not be read: " + e.getCause().getMessage()));
             return;
         } catch (RuntimeException e) {
             log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
