@@ -14,6 +14,8 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -304,23 +306,32 @@ class OtlpTracesApiTest {
                 .contains("agent: none of gen_ai.agent.id, gen_ai.agent.name (resource or span) or the resource's service.name is set");
     }
 
-    @Test
-    void aBodyThatBreaksOffMidwayIs400InTheRequestsEncoding() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(vigil.url("/")).getPort())) {
+    /** Posts a chunked body whose second chunk header is garbage, as a connection cut mid-way looks to the server. */
+    private String postBrokenBody(String path, String contentType) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", URI.create(vigil.url("/")).getPort())) {
             socket.setSoTimeout(10_000);
-            String request = "POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestVigil.AGENT
-                    + "\r\nContent-Type: application/x-protobuf\r\nTransfer-Encoding: chunked\r\n\r\n"
+            String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestVigil.AGENT
+                    + "\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "4\r\nabcd\r\nnot-a-chunk-size\r\n\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-
-            String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
-            byte[] body = answer.substring(head.length() + 4).getBytes(StandardCharsets.ISO_8859_1);
-            assertThat(head).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/x-protobuf");
-            assertThat(new OtlpClient.Answer(400, "application/x-protobuf", null, body).rpcStatus())
-                    .isEqualTo(new OtlpClient.Answer.RpcStatus(3, "the request body could not be read: Early EOF"));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
+    }
+
+    @Test
+    void aBodyThatBreaksOffMidwayIs400InTheRequestsEncoding() throws IOException {
+        String answer = postBrokenBody("/v1/traces", "application/x-protobuf");
+
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+        byte[] body = answer.substring(head.length() + 4).getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(head).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/x-protobuf");
+        assertThat(new OtlpClient.Answer(400, "application/x-protobuf", null, body).rpcStatus())
+                .isEqualTo(new OtlpClient.Answer.RpcStatus(3, "the request body could not be read: Early EOF"));
+
+        assertThat(postBrokenBody("/v1/events", "application/json"))
+                .startsWith("HTTP/1.1 400")
+                .endsWith("{\"error\":\"the request body could not be read: Early EOF\"}");
     }
 
     @Test
