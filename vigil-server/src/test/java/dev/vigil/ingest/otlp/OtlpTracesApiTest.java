@@ -233,6 +233,11 @@ class OtlpTracesApiTest {
         assertThat(wrongShape.status()).isEqualTo(400);
         assertThat(wrongShape.statusMessage()).startsWith("body is not an OTLP ExportTraceServiceRequest in JSON");
 
+        OtlpClient.Answer tooDeep = otlp.post(("{\"resourceSpans\":" + "[".repeat(40) + "]".repeat(40) + "}").getBytes(StandardCharsets.UTF_8),
+                "application/json", null, TestVigil.AGENT);
+        assertThat(tooDeep.status()).isEqualTo(400);
+        assertThat(tooDeep.statusMessage()).isEqualTo("body nests JSON deeper than the limit of 32 levels");
+
         OtlpClient.Answer badHex = otlp.post("""
                 {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"not-hex","spanId":"eee19b7ec3c1b174"}]}]}]}
                 """.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
