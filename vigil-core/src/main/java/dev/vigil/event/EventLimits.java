@@ -1,5 +1,7 @@
 package dev.vigil.event;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 
 /**
@@ -32,5 +34,24 @@ public record EventLimits(
     public EventLimits withTime(Duration maxFutureSkew, Duration maxAge) {
         return new EventLimits(maxFutureSkew, maxAge, maxIdLength, maxTextLength, maxMessageLength,
                 maxObjectBytes, maxDepth, maxFlags);
+    }
+
+    /** Holds {@code params} and {@code attrs} to {@link #maxDepth} and {@link #maxObjectBytes}. */
+    public void checkObject(String field, ObjectNode object) throws InvalidEventException {
+        int depth = depth(object);
+        if (depth > maxDepth) {
+            throw new InvalidEventException(field, "nested " + depth + " levels deep; the limit is " + maxDepth);
+        }
+        long size = JsonSize.of(object);
+        if (size > maxObjectBytes) {
+            throw new InvalidEventException(field, "is " + size + " bytes of JSON; the limit is " + maxObjectBytes);
+        }
+    }
+
+    private static int depth(JsonNode node) {
+        if (!node.isContainerNode()) return 0;
+        int deepest = 0;
+        for (JsonNode child : node) deepest = Math.max(deepest, depth(child));
+        return deepest + 1;
     }
 }

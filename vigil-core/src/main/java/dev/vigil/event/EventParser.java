@@ -216,7 +216,7 @@ public final class EventParser {
         if (!(node instanceof ObjectNode object)) {
             throw new InvalidEventException(field, "must be a JSON object, got " + describe(node));
         }
-        checkBounds(field, object);
+        limits.checkObject(field, object);
         return object;
     }
 
@@ -229,26 +229,8 @@ public final class EventParser {
             else if (attrs == o.get("attrs")) attrs = attrs.deepCopy();
             attrs.set(field.getKey(), field.getValue());
         }
-        if (attrs != null && attrs != o.get("attrs")) checkBounds("attrs", attrs);
+        if (attrs != null && attrs != o.get("attrs")) limits.checkObject("attrs", attrs);
         return attrs;
-    }
-
-    private void checkBounds(String field, ObjectNode object) throws InvalidEventException {
-        int depth = depth(object);
-        if (depth > limits.maxDepth()) {
-            throw new InvalidEventException(field, "nested " + depth + " levels deep; the limit is " + limits.maxDepth());
-        }
-        long size = JsonSize.of(object);
-        if (size > limits.maxObjectBytes()) {
-            throw new InvalidEventException(field, "is " + size + " bytes of JSON; the limit is " + limits.maxObjectBytes());
-        }
-    }
-
-    private static int depth(JsonNode node) {
-        if (!node.isContainerNode()) return 0;
-        int deepest = 0;
-        for (JsonNode child : node) deepest = Math.max(deepest, depth(child));
-        return deepest + 1;
     }
 
     private static String describe(JsonNode node) {

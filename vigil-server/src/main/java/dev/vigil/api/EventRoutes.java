@@ -6,7 +6,6 @@ import dev.vigil.ingest.IngestService;
 import dev.vigil.store.EventLog;
 import dev.vigil.store.EventPage;
 import dev.vigil.store.EventQuery;
-import dev.vigil.store.StorageException;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,14 +28,8 @@ final class EventRoutes {
         boolean ndjson = type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson");
         CompletableFuture<IngestResult> result = ingest.ingest(body, ndjson, Authenticator.principal(ctx));
         ctx.future(() -> result.handle((r, failure) -> {
-            if (failure == null) {
-                ctx.status(202).json(r);
-            } else {
-                // The commit failed: nothing of this request is stored, and the client may retry.
-                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                ctx.status(503).header("Retry-After", "1")
-                        .json(Map.of("error", cause instanceof StorageException ? cause.getMessage() : "the event log could not commit"));
-            }
+            if (failure == null) ctx.status(202).json(r);
+            else ingestFailed(IngestException.commitFailed(failure), ctx);
             return null;
         }));
     }

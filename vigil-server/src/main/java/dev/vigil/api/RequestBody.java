@@ -3,13 +3,15 @@ package dev.vigil.api;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /** Ingest bodies, read whole but never beyond the configured bound. */
 final class RequestBody {
     private RequestBody() {}
 
-    /** Reads at most {@code maxBytes}, refusing larger bodies (413) without buffering them. */
+    /**
+     * Reads at most {@code maxBytes}, refusing larger bodies (413) without buffering them, and
+     * bodies that break off mid-way (400).
+     */
     static byte[] read(Context ctx, long maxBytes) {
         long declared = ctx.contentLength();
         if (declared > maxBytes) throw tooLarge(maxBytes);
@@ -17,8 +19,8 @@ final class RequestBody {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (body.length > maxBytes) throw tooLarge(maxBytes);
             return body;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException e) { // the body broke off: the client's fault, not a server failure (500)
+            throw new ApiException(400, "the request body could not be read: " + e.getMessage());
         }
     }
 

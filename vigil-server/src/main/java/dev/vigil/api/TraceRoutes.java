@@ -3,18 +3,22 @@ package dev.vigil.api;
 import dev.vigil.ingest.IngestException;
 import dev.vigil.ingest.otlp.OtlpEncoding;
 import dev.vigil.ingest.otlp.OtlpTraceIngest;
-import dev.vigil.store.StorageException;
 import io.javalin.http.Context;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/traces}: OTLP/HTTP trace export (docs/OTLP.md). Answers, success or failure,
  * are written in the request's encoding: an {@code ExportTraceServiceResponse}, or a
  * {@code google.rpc.Status} with the HTTP status OTLP exporters act on (429 and 503 retried
- * after {@code Retry-After}, other failures dropped).
+ * after {@code Retry-After}, other failures dropped). Every failure is answered here, none left
+ * to the API's global handlers, whose Vigil JSON a protobuf client could not read.
  */
 final class TraceRoutes {
+    private static final Logger log = LoggerFactory.getLogger(TraceRoutes.class);
+
     private final OtlpTraceIngest otlp;
     private final long maxBodyBytes;
 
@@ -34,27 +38,26 @@ final class TraceRoutes {
             byte[] body = RequestBody.read(ctx, maxBodyBytes);
             result = otlp.export(body, encoding, ctx.header("Content-Encoding"), Authenticator.principal(ctx));
         } catch (IngestException e) {
-            fail(ctx, encoding, e.status(), e.getMessage(), e.retryAfterSeconds());
+            fail(ctx, encoding, e);
             return;
         } catch (ApiException e) {
-            fail(ctx, encoding, e.status(), e.getMessage(), 0);
+            fail(ctx, encoding, new IngestException(e.status(), e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            fail(ctx, encoding, new IngestException(500, "internal error; see the server log"));
             return;
         }
         ctx.future(() -> result.handle((response, failure) -> {
-            if (failure == null) {
-                ctx.contentType(encoding.contentType()).result(encoding.write(response));
-            } else {
-                // The commit failed: nothing of this request is stored, and the exporter may retry.
-                Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                fail(ctx, encoding, 503, cause instanceof StorageException ? cause.getMessage() : "the event log could not commit", 1);
-            }
+            if (failure == null) ctx.contentType(encoding.contentType()).result(encoding.write(response));
+            else fail(ctx, encoding, IngestException.commitFailed(failure));
             return null;
         }));
     }
 
-    private static void fail(Context ctx, OtlpEncoding encoding, int status, String message, long retryAfterSeconds) {
-        if (retryAfterSeconds > 0) ctx.header("Retry-After", Long.toString(retryAfterSeconds));
-        ctx.status(status).contentType(encoding.contentType()).result(encoding.status(grpcCode(status), message));
+    private static void fail(Context ctx, OtlpEncoding encoding, IngestException e) {
+        if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        ctx.status(e.status()).contentType(encoding.contentType()).result(encoding.status(grpcCode(e.status()), e.getMessage()));
     }
 
     /** The google.rpc.Code closest to an HTTP status, for the Status body. */

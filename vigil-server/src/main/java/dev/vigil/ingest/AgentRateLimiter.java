@@ -36,8 +36,17 @@ final class AgentRateLimiter {
         this.maxAgents = maxAgents;
     }
 
-    /** Why a request was not admitted: the most limited agent, and when it may send again. */
-    record Refusal(String agent, long retryAfterSeconds) {}
+    /** Why a request was not admitted. */
+    sealed interface Refusal {}
+
+    /** The most limited agent, and when it may send again. */
+    record OverRate(String agent, long retryAfterSeconds) implements Refusal {}
+
+    /**
+     * An agent with more events in one request than its bucket ever holds: no wait admits the
+     * request, so retrying it as it is would be refused forever.
+     */
+    record OverBurst(String agent, int events, long burst) implements Refusal {}
 
     String describe() {
         return ratePerSecond + " events/s with bursts of " + (long) burst;
@@ -49,6 +58,9 @@ final class AgentRateLimiter {
      * @return null when admitted
      */
     synchronized Refusal tryAcquire(Map<String, Integer> countsByAgent) {
+        for (Map.Entry<String, Integer> e : countsByAgent.entrySet()) {
+            if (e.getValue() > burst) return new OverBurst(e.getKey(), e.getValue(), (long) burst);
+        }
         long now = nanos();
         double worstDeficit = 0;
         String worstAgent = null;
@@ -60,7 +72,7 @@ final class AgentRateLimiter {
             }
         }
         if (worstAgent != null) {
-            return new Refusal(worstAgent, Math.max(1, (long) Math.ceil(worstDeficit / ratePerSecond)));
+            return new OverRate(worstAgent, Math.max(1, (long) Math.ceil(worstDeficit / ratePerSecond)));
         }
         for (Map.Entry<String, Integer> e : countsByAgent.entrySet()) {
             Bucket b = buckets.get(e.getKey());

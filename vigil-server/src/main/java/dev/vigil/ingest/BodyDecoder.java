@@ -1,13 +1,10 @@
 package dev.vigil.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import dev.vigil.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +22,7 @@ final class BodyDecoder {
     BodyDecoder(int maxNesting, int maxEvents) {
         this.maxNesting = maxNesting;
         this.maxEvents = maxEvents;
-        this.mapper = JsonMapper.builder(new JsonFactoryBuilder()
-                        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNesting).build())
-                        .build())
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
+        this.mapper = Json.nestingBounded(maxNesting);
     }
 
     List<IngestItem> decode(byte[] body, boolean ndjson) {

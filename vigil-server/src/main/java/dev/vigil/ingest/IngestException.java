@@ -1,6 +1,8 @@
 package dev.vigil.ingest;
 
+import dev.vigil.store.StorageException;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 /**
  * A request refused as a whole; nothing in it was stored.
@@ -22,6 +24,16 @@ public final class IngestException extends RuntimeException {
         this.status = status;
         this.retryAfterSeconds = retryAfterSeconds;
         this.rejected = rejected;
+    }
+
+    /**
+     * The answer to a request whose commit failed (the future of {@link IngestService#ingest}
+     * completed exceptionally): nothing of it is stored, so 503 and the client may retry.
+     */
+    public static IngestException commitFailed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        String message = cause instanceof StorageException ? cause.getMessage() : "the event log could not commit";
+        return new IngestException(503, message, 1, List.of());
     }
 
     public int status() {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Ingest, from bytes to durably stored events: decode, validate, authorize, admit (per-agent
@@ -71,14 +72,34 @@ public final class IngestService {
      * @throws IngestException when the request is refused as a whole (nothing stored)
      */
     public CompletableFuture<IngestResult> ingest(byte[] body, boolean ndjson, Principal caller) {
-        List<IngestItem> items;
+        return ingest(decode(() -> decoder.decode(body, ndjson)), caller, Partial.REFUSE_REQUEST);
+    }
+
+    /**
+     * Runs a protocol's decoder, counting a request it refuses in {@code vigil_events_rejected_total}.
+     *
+     * @throws IngestException as the decoder threw it
+     */
+    public <T> T decode(Supplier<T> decoder) {
         try {
-            items = decoder.decode(body, ndjson);
+            return decoder.get();
         } catch (IngestException e) {
             metrics.rejected(e.status() == 413 ? "too_large" : "malformed", 1);
             throw e;
         }
-        return ingest(items, caller, Partial.REFUSE_REQUEST);
+    }
+
+    /**
+     * Refuses a request of more than {@code ingest.max_events_per_request} events; protocols that
+     * build events themselves call it before building them.
+     *
+     * @throws IngestException 413
+     */
+    public void checkRequestSize(int events) {
+        if (events > maxEventsPerRequest) {
+            metrics.rejected("too_large", events);
+            throw new IngestException(413, "more than " + maxEventsPerRequest + " events in one request; split the batch");
+        }
     }
 
     /**
@@ -88,11 +109,8 @@ public final class IngestService {
      * @throws IngestException when the request is refused as a whole (nothing stored)
      */
     public CompletableFuture<IngestResult> ingest(List<IngestItem> items, Principal caller, Partial partial) {
-        // The JSON decoder stops at this count already; the check here bounds every protocol.
-        if (items.size() > maxEventsPerRequest) {
-            metrics.rejected("too_large", items.size());
-            throw new IngestException(413, "more than " + maxEventsPerRequest + " events in one request; split the batch");
-        }
+        // The decoders stop at this count already; the check here bounds every protocol.
+        checkRequestSize(items.size());
         Instant arrival = clock.instant();
         List<IngestResult.Rejection> rejected = new ArrayList<>();
         List<EventRow> rows = new ArrayList<>(items.size());
@@ -133,10 +151,8 @@ public final class IngestService {
         }
         AgentRateLimiter.Refusal refusal = limiter.tryAcquire(perAgent);
         if (refusal != null) {
-            metrics.rejected("rate_limited", rows.size());
-            throw new IngestException(429, "agent '" + refusal.agent() + "' is over its rate limit of "
-                    + limiter.describe() + "; retry after " + refusal.retryAfterSeconds() + " s",
-                    refusal.retryAfterSeconds(), List.of());
+            metrics.rejected(refusal instanceof AgentRateLimiter.OverBurst ? "too_large" : "rate_limited", rows.size());
+            throw refused(refusal);
         }
         CompletableFuture<EventLog.AppendResult> stored;
         try {
@@ -149,5 +165,17 @@ public final class IngestService {
             metrics.ingested(result.stored());
             return new IngestResult(rows.size(), result.duplicates(), List.copyOf(rejected));
         });
+    }
+
+    private IngestException refused(AgentRateLimiter.Refusal refusal) {
+        return switch (refusal) {
+            case AgentRateLimiter.OverRate r -> new IngestException(429, "agent '" + r.agent() + "' is over its rate limit of "
+                    + limiter.describe() + "; retry after " + r.retryAfterSeconds() + " s", r.retryAfterSeconds(), List.of());
+            // 413, not 429: a retry of the same request would wait forever; clients split on 413.
+            case AgentRateLimiter.OverBurst b -> new IngestException(413, "agent '" + b.agent() + "' has " + b.events()
+                    + " events in this request, more than its rate-limit burst of " + b.burst()
+                    + " (ingest.agent_rate.burst), so the request can never be admitted; send smaller batches"
+                    + " or raise the burst to at least the batch size");
+        };
     }
 }

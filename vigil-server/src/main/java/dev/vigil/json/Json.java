@@ -1,5 +1,7 @@
 package dev.vigil.json;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -17,4 +19,17 @@ public final class Json {
             .build();
 
     private Json() {}
+
+    /**
+     * A plain mapper for what agents send (event bodies, OTLP JSON, JSON-valued span attributes):
+     * nesting deeper than {@code maxNesting} fails while parsing, before a deep tree is built,
+     * and so does anything after the first value.
+     */
+    public static ObjectMapper nestingBounded(int maxNesting) {
+        return JsonMapper.builder(new JsonFactoryBuilder()
+                        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxNesting).build())
+                        .build())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
 }

@@ -54,11 +54,16 @@ class BackpressureTest {
         vigil.clock.advance(Duration.ofMillis(500));
         assertThat(vigil.postEvents(batch("noisy", "f", 5)).status()).isEqualTo(202);
         assertThat(vigil.postEvents(batch("noisy", "g", 1)).status()).isEqualTo(429);
+        // More events of one agent than its burst would never be admitted, however long the client waited: 413, not 429.
         TestVigil.Response big = vigil.postEvents(batch("noisy", "h", 30));
-        assertThat(big.headers().firstValue("Retry-After")).hasValue("3");
+        assertThat(big.status()).isEqualTo(413);
+        assertThat(big.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(big.json().get("error").textValue()).startsWith("agent 'noisy' has 30 events in this request, more than its rate-limit burst of 10");
 
         assertThat(vigil.get("/v1/events?agent=noisy&limit=100", TestVigil.OPERATOR).json().get("events")).hasSize(15);
-        assertThat(vigil.get("/metrics", null).body()).contains("vigil_events_rejected_total{reason=\"rate_limited\"} 34.0");
+        assertThat(vigil.get("/metrics", null).body())
+                .contains("vigil_events_rejected_total{reason=\"rate_limited\"} 4.0")
+                .contains("vigil_events_rejected_total{reason=\"too_large\"} 30.0");
     }
 
     @Test

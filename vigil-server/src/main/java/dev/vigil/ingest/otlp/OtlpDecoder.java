@@ -1,10 +1,11 @@
 package dev.vigil.ingest.otlp;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.vigil.ingest.IngestException;
@@ -12,8 +13,9 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Base64;
-import java.util.HexFormat;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
@@ -32,7 +34,8 @@ final class OtlpDecoder {
     /**
      * @param maxBytes   bound on the body after decompression too, so a small gzip bomb cannot
      *                   expand past what an uncompressed request may carry
-     * @param maxNesting JSON nesting bound, as for {@code POST /v1/events}; {@code nestingBounded} enforces it
+     * @param maxNesting JSON nesting bound, as for {@code POST /v1/events}, for the message;
+     *                   {@code nestingBounded} (from {@link dev.vigil.json.Json#nestingBounded}) enforces it
      */
     OtlpDecoder(long maxBytes, int maxNesting, ObjectMapper nestingBounded) {
         this.maxBytes = maxBytes;
@@ -75,63 +78,50 @@ final class OtlpDecoder {
         }
     }
 
+    /**
+     * Parsed once into protobuf by {@link JsonFormat}, whose Gson tree is the only copy of the
+     * body. Gson parses leniently and recursively, so a streaming pass (no tree) first holds the
+     * body to strict JSON, the nesting bound and a single object.
+     */
     private ExportTraceServiceRequest json(byte[] body) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (StreamConstraintsException e) {
-            throw new IngestException(400, "body nests JSON deeper than the limit of " + maxNesting + " levels");
-        } catch (JacksonException e) {
-            throw new IngestException(400, "body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (IOException e) {
-            throw new IngestException(400, "body could not be read: " + e.getMessage());
-        }
-        if (!(root instanceof ObjectNode request)) {
-            throw new IngestException(400, "body must be a JSON object: an OTLP ExportTraceServiceRequest");
-        }
-        hexIdsToBase64(request);
+        if (isEmpty(body)) return ExportTraceServiceRequest.getDefaultInstance();
         ExportTraceServiceRequest.Builder builder = ExportTraceServiceRequest.newBuilder();
-        try {
-            JSON_PARSER.merge(request.toString(), builder);
-        } catch (InvalidProtocolBufferException e) {
+        try (Reader reader = new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8)) {
+            JSON_PARSER.merge(reader, builder);
+        } catch (IOException e) { // InvalidProtocolBufferException: reading a byte array fails no other way
             throw new IngestException(400, "body is not an OTLP ExportTraceServiceRequest in JSON: " + e.getMessage());
         }
+        OtlpJsonIds.hexToBytes(builder);
         return builder.build();
     }
 
     /**
-     * OTLP JSON writes trace and span ids as hex, where the standard protobuf JSON mapping that
-     * {@link JsonFormat} implements expects base64 for bytes. Hex digits are valid base64 too, so
-     * without this rewrite the ids would parse without error into the wrong bytes.
+     * Checks the body is one strict JSON object within the nesting bound, without building it.
+     *
+     * @return true for a body without any JSON value, which asks for nothing, as an empty protobuf body does
      */
-    private static void hexIdsToBase64(ObjectNode request) {
-        for (JsonNode resourceSpans : request.path("resourceSpans")) {
-            for (JsonNode scopeSpans : resourceSpans.path("scopeSpans")) {
-                for (JsonNode span : scopeSpans.path("spans")) {
-                    rewrite(span, "traceId");
-                    rewrite(span, "spanId");
-                    rewrite(span, "parentSpanId");
-                    for (JsonNode link : span.path("links")) {
-                        rewrite(link, "traceId");
-                        rewrite(link, "spanId");
-                    }
-                }
+    private boolean isEmpty(byte[] body) {
+        try (JsonParser parser = mapper.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) return true;
+            if (first != JsonToken.START_OBJECT) {
+                throw new IngestException(400, "body must be a JSON object: an OTLP ExportTraceServiceRequest");
             }
+            parser.skipChildren();
+            if (parser.nextToken() != null) {
+                throw new IngestException(400, "body is not valid JSON: more after the request object" + at(parser.currentLocation()));
+            }
+            return false;
+        } catch (StreamConstraintsException e) {
+            throw new IngestException(400, "body nests JSON deeper than the limit of " + maxNesting + " levels");
+        } catch (JacksonException e) {
+            throw new IngestException(400, "body is not valid JSON: " + e.getOriginalMessage() + at(e.getLocation()));
+        } catch (IOException e) {
+            throw new IngestException(400, "body could not be read: " + e.getMessage());
         }
     }
 
-    private static void rewrite(JsonNode holder, String field) {
-        if (!(holder instanceof ObjectNode object) || !object.path(field).isTextual()) return;
-        String hex = object.get(field).textValue();
-        try {
-            object.put(field, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex)));
-        } catch (IllegalArgumentException e) {
-            throw new IngestException(400, field + " '" + abbreviate(hex) + "' is not hex; OTLP JSON writes ids as hex digits");
-        }
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+    private static String at(JsonLocation location) {
+        return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 }

@@ -1,15 +1,14 @@
 package dev.vigil.ingest.otlp;
 
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.vigil.auth.Principal;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.event.Kind;
 import dev.vigil.ingest.IngestException;
 import dev.vigil.ingest.IngestItem;
 import dev.vigil.ingest.IngestResult;
 import dev.vigil.ingest.IngestService;
+import dev.vigil.json.Json;
 import dev.vigil.metrics.VigilMetrics;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -19,7 +18,7 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,9 +40,7 @@ public final class OtlpTraceIngest {
     private final VigilMetrics metrics;
 
     public OtlpTraceIngest(IngestService ingest, VigilConfig.Ingest config, VigilMetrics metrics) {
-        ObjectMapper json = JsonMapper.builder(new JsonFactoryBuilder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(config.maxNesting()).build())
-                .build()).build();
+        ObjectMapper json = Json.nestingBounded(config.maxNesting());
         this.ingest = ingest;
         this.decoder = new OtlpDecoder(config.maxBodyBytes(), config.maxNesting(), json);
         this.mapper = new SpanMapper(ingest.limits(), json);
@@ -56,13 +53,7 @@ public final class OtlpTraceIngest {
      */
     public CompletableFuture<ExportTraceServiceResponse> export(byte[] body, OtlpEncoding encoding, String contentEncoding,
                                                                 Principal caller) {
-        ExportTraceServiceRequest request;
-        try {
-            request = decoder.decode(body, encoding, contentEncoding);
-        } catch (IngestException e) {
-            metrics.rejected(e.status() == 413 ? "too_large" : "malformed", 1);
-            throw e;
-        }
+        ExportTraceServiceRequest request = ingest.decode(() -> decoder.decode(body, encoding, contentEncoding));
         Mapped mapped = map(request);
         return ingest.ingest(mapped.events(), caller, IngestService.Partial.REJECT_EVENT).thenApply(result -> {
             metrics.otlpSpans("accepted", result.accepted());
@@ -75,25 +66,36 @@ public final class OtlpTraceIngest {
     /** @param spanIds hex id of the span behind each event, for naming the rejected ones */
     private record Mapped(List<IngestItem> events, List<String> spanIds, int ignored) {}
 
+    /** Counts the GenAI spans and refuses too many before mapping any, so a refused request builds no events. */
     private Mapped map(ExportTraceServiceRequest request) {
-        List<IngestItem> events = new ArrayList<>();
-        List<String> spanIds = new ArrayList<>();
-        int ignored = 0;
+        List<Kind> kinds = new ArrayList<>();
+        int genAi = 0;
+        for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
+            for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
+                for (Span span : scopeSpans.getSpansList()) {
+                    Kind kind = GenAiSpanKinds.of(span);
+                    kinds.add(kind);
+                    if (kind != null) genAi++;
+                }
+            }
+        }
+        ingest.checkRequestSize(genAi);
+        List<IngestItem> events = new ArrayList<>(genAi);
+        List<String> spanIds = new ArrayList<>(genAi);
+        Iterator<Kind> kindOfNext = kinds.iterator();
         for (ResourceSpans resourceSpans : request.getResourceSpansList()) {
             Map<String, AnyValue> resource = SpanAttributes.index(resourceSpans.getResource().getAttributesList());
             for (ScopeSpans scopeSpans : resourceSpans.getScopeSpansList()) {
                 for (Span span : scopeSpans.getSpansList()) {
-                    IngestItem event = mapper.map(span, resource);
-                    if (event == null) {
-                        ignored++;
-                        continue;
-                    }
-                    events.add(event);
-                    spanIds.add(HexFormat.of().formatHex(span.getSpanId().toByteArray()));
+                    Kind kind = kindOfNext.next();
+                    if (kind == null) continue;
+                    SpanMapper.SpanEvent mapped = mapper.map(span, kind, resource);
+                    events.add(mapped.event());
+                    spanIds.add(mapped.spanId());
                 }
             }
         }
-        return new Mapped(events, spanIds, ignored);
+        return new Mapped(events, spanIds, kinds.size() - genAi);
     }
 
     private static ExportTraceServiceResponse response(IngestResult result, List<String> spanIds) {

@@ -30,9 +30,14 @@ final class SpanAttributes {
         return byKey;
     }
 
-    /** The span's own attributes, for keeping the unmapped ones. */
-    Map<String, AnyValue> own() {
-        return span;
+    /** The span's own value of this attribute as text, or null when it is not set or blank. */
+    String spanText(String key) {
+        return nonBlank(textOf(span.get(key)));
+    }
+
+    /** The resource's value of this attribute as text, or null when it is not set or blank. */
+    String resourceText(String key) {
+        return nonBlank(textOf(resource.get(key)));
     }
 
     AnyValue value(String... keys) {
@@ -47,8 +52,8 @@ final class SpanAttributes {
     /** The first of these set to a non-blank string (a number or boolean is taken as its text). */
     String text(String... keys) {
         for (String key : keys) {
-            String text = textOf(value(key));
-            if (text != null && !text.isBlank()) return text;
+            String text = nonBlank(textOf(value(key)));
+            if (text != null) return text;
         }
         return null;
     }
@@ -91,6 +96,10 @@ final class SpanAttributes {
                 return null;
             }
         }
+    }
+
+    private static String nonBlank(String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 
     private static String textOf(AnyValue v) {

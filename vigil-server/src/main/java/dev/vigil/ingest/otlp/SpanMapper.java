@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import dev.vigil.event.EventLimits;
 import dev.vigil.event.Kind;
 import dev.vigil.ingest.IngestItem;
@@ -15,7 +16,6 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,7 +23,9 @@ import java.util.Set;
  * One OTLP span to the Vigil event it reports, in the wire format of DESIGN §3, so it is
  * validated by the same {@code EventParser} as {@code POST /v1/events}. The mapping is the table
  * in docs/OTLP.md: GenAI semantic conventions first, then their deprecated names, then
- * OpenInference. Spans that are neither (HTTP, database, ...) map to nothing.
+ * OpenInference. Which spans are mapped at all, and to which kind, {@link GenAiSpanKinds} decides.
+ * Optional fields are fitted to the event limits ({@link OptionalFields}), so only a span without
+ * a usable agent, ids or time is rejected.
  *
  * <p>Stateless; safe to share between threads.
  */
@@ -33,7 +35,11 @@ final class SpanMapper {
     private static final int TRACE_ID_BYTES = 16;
     private static final int SPAN_ID_BYTES = 8;
 
-    private static final String[] AGENT = {"gen_ai.agent.id", "gen_ai.agent.name", "service.name"};
+    private static final String AGENT_ID = "gen_ai.agent.id";
+    private static final String AGENT_NAME = "gen_ai.agent.name";
+    private static final String NO_AGENT = "agent: none of gen_ai.agent.id, gen_ai.agent.name (resource or span)"
+            + " or the resource's service.name is set (the SDK default service.name unknown_service does not count);"
+            + " set gen_ai.agent.id as a resource attribute, e.g. OTEL_RESOURCE_ATTRIBUTES=gen_ai.agent.id=billing-bot";
     private static final String[] RUN = {"gen_ai.conversation.id", "session.id"};
     private static final String[] MODEL = {"gen_ai.request.model", "gen_ai.response.model", "llm.model_name"};
     private static final String[] INPUT_TOKENS = {"gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"};
@@ -41,14 +47,21 @@ final class SpanMapper {
     private static final String[] TOOL = {"gen_ai.tool.name", "tool.name"};
     private static final String[] TOOL_ARGUMENTS = {"gen_ai.tool.call.arguments", "tool.parameters"};
     private static final String[] PROVIDER = {"gen_ai.provider.name", "gen_ai.system", "llm.provider", "llm.system"};
-    private static final Set<String> LLM_OPERATIONS = Set.of("chat", "text_completion", "generate_content");
 
     /** gen_ai.* attributes that become event fields, so are not repeated in attrs. */
     private static final Set<String> MAPPED = Set.of(
-            "gen_ai.operation.name", "gen_ai.agent.id", "gen_ai.conversation.id", "gen_ai.request.model",
+            "gen_ai.operation.name", "gen_ai.conversation.id", "gen_ai.request.model",
             "gen_ai.request.temperature", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
             "gen_ai.usage.prompt_tokens", "gen_ai.usage.completion_tokens", "gen_ai.tool.name",
             "gen_ai.tool.call.arguments", "gen_ai.provider.name", "gen_ai.system");
+    /**
+     * gen_ai.* attributes that become an event field only when a preferred one is absent (the
+     * resource's agent id wins over the span's; the request's model over the response's): kept in
+     * attrs when their value is not that field's, so a provider's agent id or the model version
+     * that answered stays visible without showing up twice.
+     */
+    private static final Map<String, String> FIELD_IF_CHOSEN = Map.of(
+            AGENT_ID, "agent", AGENT_NAME, "agent", "gen_ai.response.model", "model");
     /** gen_ai.* attributes holding prompts, answers and tool results: large and often sensitive, never kept. */
     private static final Set<String> CONTENT = Set.of(
             "gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions",
@@ -72,18 +85,20 @@ final class SpanMapper {
         this.json = json;
     }
 
-    /** The event of this span, or null when the span is not a GenAI or OpenInference span. */
-    IngestItem map(Span span, Map<String, AnyValue> resource) {
+    /** A span's event, and the span's id in hex to name it by if the event is rejected. */
+    record SpanEvent(String spanId, IngestItem event) {}
+
+    /** The event of a span {@link GenAiSpanKinds} found to be of this kind. */
+    SpanEvent map(Span span, Kind kind, Map<String, AnyValue> resource) {
+        String spanId = HEX.formatHex(span.getSpanId().toByteArray());
+        if (!isValidId(span.getTraceId(), TRACE_ID_BYTES) || !isValidId(span.getSpanId(), SPAN_ID_BYTES)) {
+            return new SpanEvent(spanId, IngestItem.undecodable(
+                    "the span has no valid trace_id and span_id (16 and 8 bytes, not all zero)"));
+        }
         SpanAttributes a = new SpanAttributes(span.getAttributesList(), resource);
-        Kind kind = kindOf(a);
-        if (kind == null) return null;
-        if (span.getTraceId().size() != TRACE_ID_BYTES || span.getSpanId().size() != SPAN_ID_BYTES) {
-            return IngestItem.undecodable("the span has no valid trace_id (16 bytes) and span_id (8 bytes)");
-        }
-        String agent = a.text(AGENT);
-        if (agent == null) {
-            return IngestItem.undecodable("agent: no gen_ai.agent.id, gen_ai.agent.name or resource service.name");
-        }
+        String agent = agentOf(a);
+        if (agent == null) return new SpanEvent(spanId, IngestItem.undecodable(NO_AGENT));
+        OptionalFields fields = new OptionalFields(limits);
         String traceId = HEX.formatHex(span.getTraceId().toByteArray());
         long timeNanos = span.getEndTimeUnixNano() != 0 ? span.getEndTimeUnixNano() : span.getStartTimeUnixNano();
         boolean failed = span.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
@@ -92,7 +107,7 @@ final class SpanMapper {
         event.put("id", SpanEventIds.of(span.getTraceId(), span.getSpanId(), timeNanos / 1_000_000));
         if (timeNanos != 0) event.put("ts", Instant.ofEpochSecond(0, timeNanos).toString());
         event.put("agent", agent);
-        event.put("run", orElse(a.text(RUN), traceId));
+        event.put("run", orElse(fields.id("run", a.text(RUN)), traceId));
         event.put("kind", kind.wire());
         event.put("status", failed ? "error" : "ok");
         if (span.getStartTimeUnixNano() != 0 && span.getEndTimeUnixNano() >= span.getStartTimeUnixNano()) {
@@ -100,62 +115,68 @@ final class SpanMapper {
         }
         ObjectNode attrs = event.putObject("attrs");
         attrs.put("trace_id", traceId);
-        attrs.put("span_id", HEX.formatHex(span.getSpanId().toByteArray()));
-        attrs.put("span_name", truncate(span.getName(), MAX_KEPT_TEXT));
+        attrs.put("span_id", spanId);
+        attrs.put("span_name", Texts.truncate(span.getName(), MAX_KEPT_TEXT));
         String provider = a.text(PROVIDER);
-        if (provider != null) attrs.put("provider", truncate(provider, MAX_KEPT_TEXT));
+        if (provider != null) attrs.put("provider", Texts.truncate(provider, MAX_KEPT_TEXT));
         switch (kind) {
-            case LLM_CALL -> llmCall(a, event);
-            case TOOL_CALL -> toolCall(a, event, attrs);
+            case LLM_CALL -> llmCall(a, event, fields);
+            case TOOL_CALL -> toolCall(a, event, attrs, fields);
             default -> {
                 // an outcome reports the run's status only; its usage is already on the LLM spans
             }
         }
         if (failed) error(a, span.getStatus(), event);
-        keepUnmapped(span, attrs);
-        return IngestItem.of(event);
+        keepUnmapped(span, event, attrs);
+        fields.recordIn(attrs);
+        return new SpanEvent(spanId, IngestItem.of(event));
     }
 
-    /** Kinds are read from the span itself: a resource describes a process, not one operation. */
-    private static Kind kindOf(SpanAttributes a) {
-        String operation = text(a.own().get("gen_ai.operation.name"));
-        if (operation != null) {
-            if (LLM_OPERATIONS.contains(operation)) return Kind.LLM_CALL;
-            return switch (operation) {
-                case "execute_tool" -> Kind.TOOL_CALL;
-                case "invoke_agent" -> Kind.OUTCOME;
-                default -> null; // embeddings, create_agent, ...: nothing the rules look at
-            };
+    /** OTLP: ids of the right length, and all zeros is no id. */
+    private static boolean isValidId(ByteString id, int bytes) {
+        if (id.size() != bytes) return false;
+        for (int i = 0; i < bytes; i++) {
+            if (id.byteAt(i) != 0) return true;
         }
-        String openInference = text(a.own().get("openinference.span.kind"));
-        if (openInference != null) {
-            return switch (openInference.toUpperCase(Locale.ROOT)) {
-                case "LLM" -> Kind.LLM_CALL;
-                case "TOOL" -> Kind.TOOL_CALL;
-                case "AGENT" -> Kind.OUTCOME;
-                default -> null; // CHAIN, RETRIEVER, EMBEDDING, ...
-            };
-        }
-        // Instrumentations from before gen_ai.operation.name (OpenLLMetry) mark LLM calls with gen_ai.system alone.
-        boolean legacyLlmCall = a.own().containsKey("gen_ai.system")
-                && (a.own().containsKey("gen_ai.request.model") || a.own().containsKey("gen_ai.response.model"));
-        return legacyLlmCall ? Kind.LLM_CALL : null;
+        return false;
     }
 
-    private void llmCall(SpanAttributes a, ObjectNode event) {
-        String model = a.text(MODEL);
+    /**
+     * The agent, the resource's declaration first: an operator names the agent on the resource,
+     * while instrumentations put on invoke_agent spans whatever id their provider gave it
+     * ({@code asst_...}), which would split one agent's events across two names.
+     */
+    private static String agentOf(SpanAttributes a) {
+        String agent = a.resourceText(AGENT_ID);
+        if (agent == null) agent = a.spanText(AGENT_ID);
+        if (agent == null) agent = a.resourceText(AGENT_NAME);
+        if (agent == null) agent = a.spanText(AGENT_NAME);
+        if (agent == null) agent = namedService(a.resourceText("service.name"));
+        return agent;
+    }
+
+    /** A service name set on purpose: the SDKs fall back to unknown_service[:process], which would merge every unconfigured process. */
+    private static String namedService(String serviceName) {
+        boolean sdkDefault = serviceName != null
+                && (serviceName.equals("unknown_service") || serviceName.startsWith("unknown_service:"));
+        return sdkDefault ? null : serviceName;
+    }
+
+    private void llmCall(SpanAttributes a, ObjectNode event, OptionalFields fields) {
+        String model = fields.id("model", a.text(MODEL));
         if (model != null) event.put("model", model);
         JsonNode temperature = a.number("gen_ai.request.temperature");
         if (temperature == null) temperature = invocationTemperature(a);
+        temperature = fields.amount("temperature", temperature);
         if (temperature != null) event.set("temperature", temperature);
-        JsonNode input = a.number(INPUT_TOKENS);
-        JsonNode output = a.number(OUTPUT_TOKENS);
+        JsonNode input = fields.count("tokens.input", a.number(INPUT_TOKENS));
+        JsonNode output = fields.count("tokens.output", a.number(OUTPUT_TOKENS));
         if (input != null || output != null) {
             ObjectNode tokens = event.putObject("tokens");
             if (input != null) tokens.set("input", input);
             if (output != null) tokens.set("output", output);
         }
-        JsonNode cost = a.number("llm.cost.total");
+        JsonNode cost = fields.amount("cost_usd", a.number("llm.cost.total"));
         if (cost != null) event.set("cost_usd", cost);
     }
 
@@ -166,16 +187,16 @@ final class SpanMapper {
         return temperature != null && temperature.isNumber() ? temperature : null;
     }
 
-    private void toolCall(SpanAttributes a, ObjectNode event, ObjectNode attrs) {
-        String tool = a.text(TOOL);
+    private void toolCall(SpanAttributes a, ObjectNode event, ObjectNode attrs, OptionalFields fields) {
+        String tool = fields.text("tool", a.text(TOOL), limits.maxTextLength());
         if (tool != null) event.put("tool", tool);
         for (String key : TOOL_ARGUMENTS) {
             String arguments = a.text(key);
             if (arguments == null) continue;
             JsonNode parsed = parse(arguments);
             // Rules compare params field by field, so only an object is params; anything else is kept as it came.
-            if (parsed instanceof ObjectNode params) event.set("params", params);
-            else attrs.put(key, truncate(arguments, MAX_KEPT_TEXT));
+            if (!(parsed instanceof ObjectNode params)) attrs.put(key, Texts.truncate(arguments, MAX_KEPT_TEXT));
+            else if (fields.object("params", params) != null) event.set("params", params);
             return;
         }
     }
@@ -185,25 +206,32 @@ final class SpanMapper {
         String message = status.getMessage().isEmpty() ? null : status.getMessage();
         if (type == null && message == null) return;
         ObjectNode error = event.putObject("error");
-        if (type != null) error.put("type", truncate(type, limits.maxTextLength()));
-        if (message != null) error.put("message", truncate(message, limits.maxMessageLength()));
+        if (type != null) error.put("type", Texts.truncate(type, limits.maxTextLength()));
+        if (message != null) error.put("message", Texts.truncate(message, limits.maxMessageLength()));
     }
 
     /**
      * Other gen_ai.* attributes of the span (response id, finish reasons, ...) as they came, in
-     * the span's order, while they fit {@link #MAX_KEPT_BYTES}. Scalars and arrays of scalars only.
+     * the span's order, while they fit {@link #MAX_KEPT_BYTES}; one too large for what is left is
+     * skipped, not the end of the others. Scalars and arrays of scalars only.
      */
-    private static void keepUnmapped(Span span, ObjectNode attrs) {
+    private static void keepUnmapped(Span span, ObjectNode event, ObjectNode attrs) {
         int budget = MAX_KEPT_BYTES;
         for (KeyValue kv : span.getAttributesList()) {
             String key = kv.getKey();
             if (!key.startsWith("gen_ai.") || MAPPED.contains(key) || isContent(key)) continue;
             JsonNode value = keptValue(kv.getValue());
-            if (value == null) continue;
-            budget -= key.length() + value.toString().length() + 6; // quotes, colon, comma
-            if (budget < 0) return;
+            if (value == null || isChosen(key, value, event)) continue;
+            int size = key.length() + value.toString().length() + 6; // quotes, colon, comma
+            if (size > budget) continue;
+            budget -= size;
             attrs.set(key, value);
         }
+    }
+
+    private static boolean isChosen(String key, JsonNode value, ObjectNode event) {
+        String field = FIELD_IF_CHOSEN.get(key);
+        return field != null && event.path(field).asText().equals(value.asText());
     }
 
     private static boolean isContent(String key) {
@@ -231,7 +259,7 @@ final class SpanMapper {
 
     private static JsonNode scalar(AnyValue v) {
         return switch (v.getValueCase()) {
-            case STRING_VALUE -> NODES.textNode(truncate(v.getStringValue(), MAX_KEPT_TEXT));
+            case STRING_VALUE -> NODES.textNode(Texts.truncate(v.getStringValue(), MAX_KEPT_TEXT));
             case BOOL_VALUE -> NODES.booleanNode(v.getBoolValue());
             case INT_VALUE -> NODES.numberNode(v.getIntValue());
             case DOUBLE_VALUE -> Double.isFinite(v.getDoubleValue()) ? NODES.numberNode(v.getDoubleValue()) : null;
@@ -248,15 +276,7 @@ final class SpanMapper {
         }
     }
 
-    private static String text(AnyValue v) {
-        return v != null && v.getValueCase() == AnyValue.ValueCase.STRING_VALUE ? v.getStringValue() : null;
-    }
-
     private static String orElse(String value, String fallback) {
         return value != null ? value : fallback;
-    }
-
-    private static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 }

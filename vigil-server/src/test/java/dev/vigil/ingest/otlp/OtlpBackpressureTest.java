@@ -69,4 +69,59 @@ class OtlpBackpressureTest {
         vigil.clock.advance(java.time.Duration.ofSeconds(2)); // the bucket refills on the injected clock
         assertThat(otlp.post(chats("hasty-bot", 2)).status()).isEqualTo(200);
     }
+
+    @Test
+    void aRequestWithMoreSpansOfOneAgentThanItsBurstIs413NotARetryThatCouldNeverSucceed() {
+        vigil = TestVigil.start(data, null, """
+                ingest:
+                  agent_rate: {events_per_second: 1, burst: 3}
+                """);
+        OtlpClient otlp = new OtlpClient(vigil);
+
+        OtlpClient.Answer answer = otlp.post(chats("bulky-bot", 4));
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.retryAfter()).isNull();
+        assertThat(answer.rpcStatus().code()).isEqualTo(3); // INVALID_ARGUMENT
+        assertThat(answer.statusMessage()).startsWith("agent 'bulky-bot' has 4 events in this request, more than its rate-limit burst of 3"
+                + " (ingest.agent_rate.burst)");
+        vigil.clock.advance(java.time.Duration.ofHours(1)); // a full bucket changes nothing
+        assertThat(otlp.post(chats("bulky-bot", 4)).status()).isEqualTo(413);
+        assertThat(otlp.post(chats("bulky-bot", 3)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theSameForEventsPostedAsJson() {
+        vigil = TestVigil.start(data, null, """
+                ingest:
+                  agent_rate: {events_per_second: 1, burst: 3}
+                """);
+        String event = "{\"agent\":\"bulky-bot\",\"kind\":\"tool_call\",\"tool\":\"t\"}";
+
+        TestVigil.Response r = vigil.postEvents("[" + String.join(",", java.util.Collections.nCopies(4, event)) + "]");
+
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.json().get("error").textValue()).startsWith("agent 'bulky-bot' has 4 events in this request");
+        assertThat(vigil.postEvents("[" + String.join(",", java.util.Collections.nCopies(3, event)) + "]").status()).isEqualTo(202);
+    }
+
+    @Test
+    void onlyGenAiSpansCountTowardsTheEventsPerRequestBound() {
+        vigil = TestVigil.start(data, null, """
+                ingest:
+                  max_events_per_request: 2
+                """);
+        OtlpClient otlp = new OtlpClient(vigil);
+        Instant t0 = TestVigil.START.minusSeconds(5);
+        Span[] http = IntStream.range(0, 5).mapToObj(i -> span("GET /", t0, 1, text("http.request.method", "GET")).build())
+                .toArray(Span[]::new);
+        ExportTraceServiceRequest twoChatsAndHttp = chats("counted-bot", 2).toBuilder()
+                .addAllResourceSpans(request(List.of(), http).getResourceSpansList()).build();
+
+        assertThat(otlp.post(twoChatsAndHttp).status()).isEqualTo(200);
+        OtlpClient.Answer tooMany = otlp.post(chats("counted-bot", 3));
+        assertThat(tooMany.status()).isEqualTo(413);
+        assertThat(tooMany.statusMessage()).isEqualTo("more than 2 events in one request; split the batch");
+        assertThat(vigil.get("/v1/events?agent=counted-bot", TestVigil.OPERATOR).json().get("events")).hasSize(2);
+    }
 }

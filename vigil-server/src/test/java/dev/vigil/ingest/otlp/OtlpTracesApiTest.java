@@ -14,6 +14,9 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,20 +126,19 @@ class OtlpTracesApiTest {
     @Test
     void invalidSpansAreRejectedInPartialSuccessAndTheOthersStored() {
         Span good = span("chat", T0, 10, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "partial-bot")).build();
-        Span negative = span("chat", T0, 10, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "partial-bot"),
-                integer("gen_ai.usage.input_tokens", -5)).build();
+        Span longAgent = span("chat", T0, 10, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "a".repeat(129))).build();
         Span old = span("chat", TestVigil.START.minus(Duration.ofHours(48)), 10,
                 text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "partial-bot")).build();
         Span http = span("GET /", T0, 10, text("http.request.method", "GET")).build();
 
-        OtlpClient.Answer answer = otlp.post(request(List.of(), good, negative, old, http));
+        OtlpClient.Answer answer = otlp.post(request(List.of(), good, longAgent, old, http));
 
         assertThat(answer.status()).isEqualTo(200);
         ExportTraceServiceResponse response = answer.response();
         assertThat(response.getPartialSuccess().getRejectedSpans()).isEqualTo(2);
         assertThat(response.getPartialSuccess().getErrorMessage())
                 .startsWith("2 span(s) rejected: ")
-                .contains("span " + hex(negative) + ": tokens.input: must not be negative (-5)")
+                .contains("span " + hex(longAgent) + ": agent: longer than 128 characters (129)")
                 .contains("span " + hex(old) + ": ts: older than the maximum age");
         List<JsonNode> stored = events("partial-bot");
         assertThat(stored).hasSize(1);
@@ -196,9 +198,8 @@ class OtlpTracesApiTest {
                     "traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b175","name":"chat",
                     "startTimeUnixNano":"%d","endTimeUnixNano":"%d",
                     "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
-                                  {"key":"gen_ai.agent.id","value":{"stringValue":"json-partial-bot"}},
-                                  {"key":"gen_ai.request.temperature","value":{"doubleValue":-1}}]}]}]}]}
-                """.formatted(start, start);
+                                  {"key":"gen_ai.agent.id","value":{"stringValue":"json-partial-bot"}}]}]}]}]}
+                """.formatted(start - 48 * 3600_000_000_000L, start - 48 * 3600_000_000_000L);
 
         OtlpClient.Answer answer = otlp.post(json.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
 
@@ -207,7 +208,7 @@ class OtlpTracesApiTest {
         assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("\"partialSuccess\"");
         assertThat(answer.response().getPartialSuccess().getRejectedSpans()).isEqualTo(1);
         assertThat(answer.response().getPartialSuccess().getErrorMessage())
-                .isEqualTo("1 span(s) rejected: span eee19b7ec3c1b175: temperature: must not be negative (-1.0)");
+                .startsWith("1 span(s) rejected: span eee19b7ec3c1b175: ts: older than the maximum age");
         assertThat(events("json-partial-bot")).isEmpty();
     }
 
@@ -232,11 +233,17 @@ class OtlpTracesApiTest {
         assertThat(wrongShape.status()).isEqualTo(400);
         assertThat(wrongShape.statusMessage()).startsWith("body is not an OTLP ExportTraceServiceRequest in JSON");
 
+        OtlpClient.Answer tooDeep = otlp.post(("{\"resourceSpans\":" + "[".repeat(40) + "]".repeat(40) + "}").getBytes(StandardCharsets.UTF_8),
+                "application/json", null, TestVigil.AGENT);
+        assertThat(tooDeep.status()).isEqualTo(400);
+        assertThat(tooDeep.statusMessage()).isEqualTo("body nests JSON deeper than the limit of 32 levels");
+
         OtlpClient.Answer badHex = otlp.post("""
                 {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"not-hex","spanId":"eee19b7ec3c1b174"}]}]}]}
                 """.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
         assertThat(badHex.status()).isEqualTo(400);
-        assertThat(badHex.statusMessage()).isEqualTo("traceId 'not-hex' is not hex; OTLP JSON writes ids as hex digits");
+        assertThat(badHex.statusMessage())
+                .isEqualTo("a span's traceId is not hex; OTLP JSON writes trace ids as 32 hex digits and span ids as 16");
 
         OtlpClient.Answer badGzip = otlp.post(spans, "application/x-protobuf", "gzip", TestVigil.AGENT);
         assertThat(badGzip.status()).isEqualTo(400);
@@ -301,7 +308,216 @@ class OtlpTracesApiTest {
         OtlpClient.Answer answer = otlp.post(request(List.of(), anonymous));
 
         assertThat(answer.response().getPartialSuccess().getErrorMessage())
-                .endsWith("agent: no gen_ai.agent.id, gen_ai.agent.name or resource service.name");
+                .contains("agent: none of gen_ai.agent.id, gen_ai.agent.name (resource or span) or the resource's service.name is set");
+    }
+
+    /** Posts a chunked body whose second chunk header is garbage, as a connection cut mid-way looks to the server. */
+    private String postBrokenBody(String path, String contentType) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", URI.create(vigil.url("/")).getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestVigil.AGENT
+                    + "\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "4\r\nabcd\r\nnot-a-chunk-size\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void aBodyThatBreaksOffMidwayIs400InTheRequestsEncoding() throws IOException {
+        String answer = postBrokenBody("/v1/traces", "application/x-protobuf");
+
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+        byte[] body = answer.substring(head.length() + 4).getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(head).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/x-protobuf");
+        assertThat(new OtlpClient.Answer(400, "application/x-protobuf", null, body).rpcStatus())
+                .isEqualTo(new OtlpClient.Answer.RpcStatus(3, "the request body could not be read: Early EOF"));
+
+        assertThat(postBrokenBody("/v1/events", "application/json"))
+                .startsWith("HTTP/1.1 400")
+                .endsWith("{\"error\":\"the request body could not be read: Early EOF\"}");
+    }
+
+    @Test
+    void theResourcesAgentIdWinsOverTheProviderIdOnTheAgentSpan() {
+        Span run = span("invoke_agent", T0, 900, text("gen_ai.operation.name", "invoke_agent"),
+                text("gen_ai.agent.id", "asst_Q1w2E3"), text("gen_ai.agent.name", "Refund helper"),
+                text("gen_ai.conversation.id", "conv-span")).build();
+        Span chat = span("chat", T0, 100, text("gen_ai.operation.name", "chat")).build();
+
+        assertAccepted(otlp.post(request(List.of(text("gen_ai.agent.id", "resource-bot"),
+                text("gen_ai.conversation.id", "conv-resource")), run, chat)));
+
+        List<JsonNode> events = events("resource-bot");
+        assertThat(events).hasSize(2);
+        assertThat(events("asst_Q1w2E3")).isEmpty();
+        JsonNode outcome = ofKind(events, "outcome");
+        assertThat(outcome.get("attrs").get("gen_ai.agent.id").textValue()).as("the span's own id is kept").isEqualTo("asst_Q1w2E3");
+        assertThat(outcome.get("attrs").get("gen_ai.agent.name").textValue()).isEqualTo("Refund helper");
+        assertThat(outcome.get("run").textValue()).as("the run: the span's first").isEqualTo("conv-span");
+        assertThat(ofKind(events, "llm_call").get("run").textValue()).isEqualTo("conv-resource");
+    }
+
+    @Test
+    void theSpansAgentIdWinsOverTheResourcesAgentNameAndIsNotRepeatedInAttrs() {
+        Span chat = span("chat", T0, 100, text("gen_ai.operation.name", "chat"), text("gen_ai.agent.id", "span-id-bot"),
+                text("gen_ai.response.model", "gpt-r")).build();
+
+        assertAccepted(otlp.post(request(List.of(text("gen_ai.agent.name", "resource-name-bot"),
+                text("service.name", "resource-service")), chat)));
+
+        JsonNode event = ofKind(events("span-id-bot"), "llm_call");
+        assertThat(event.get("model").textValue()).isEqualTo("gpt-r");
+        assertThat(event.get("attrs").has("gen_ai.agent.id")).isFalse();
+        assertThat(event.get("attrs").has("gen_ai.response.model")).isFalse();
+    }
+
+    @Test
+    void theSdkDefaultServiceNameIsNoAgent() {
+        Span java = span("chat", T0, 1, text("gen_ai.operation.name", "chat")).build();
+        Span plain = span("chat", T0, 1, text("gen_ai.operation.name", "chat")).build();
+
+        OtlpClient.Answer answer = otlp.post(ExportTraceServiceRequest.newBuilder()
+                .addAllResourceSpans(request(List.of(text("service.name", "unknown_service:java")), java).getResourceSpansList())
+                .addAllResourceSpans(request(List.of(text("service.name", "unknown_service")), plain).getResourceSpansList())
+                .build());
+
+        assertThat(answer.response().getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+        assertThat(answer.response().getPartialSuccess().getErrorMessage())
+                .contains("span " + hex(java) + ": agent: none of gen_ai.agent.id")
+                .contains("OTEL_RESOURCE_ATTRIBUTES=gen_ai.agent.id=");
+        assertThat(events("unknown_service:java")).isEmpty();
+        assertThat(events("unknown_service")).isEmpty();
+    }
+
+    @Test
+    void optionalFieldsBeyondTheEventLimitsAreDroppedOrCutAndTheSpanStillStored() {
+        String bigArguments = "{\"text\":\"" + "x".repeat(17_000) + "\"}";
+        String deepArguments = "{\"a\":".repeat(10) + "1" + "}".repeat(10);
+        Span bigTool = span("execute_tool", T0, 5, text("gen_ai.operation.name", "execute_tool"),
+                text("gen_ai.tool.name", "t".repeat(300)), text("gen_ai.tool.call.arguments", bigArguments)).build();
+        Span deepTool = span("execute_tool", T0, 5, text("gen_ai.operation.name", "execute_tool"),
+                text("gen_ai.tool.name", "deep.tool"), text("gen_ai.tool.call.arguments", deepArguments)).build();
+        Span chat = span("chat", T0, 5, text("gen_ai.operation.name", "chat"), text("gen_ai.request.model", "m".repeat(200)),
+                decimal("gen_ai.request.temperature", Double.NaN), decimal("llm.cost.total", Double.POSITIVE_INFINITY),
+                integer("gen_ai.usage.input_tokens", -5), integer("gen_ai.usage.output_tokens", 12),
+                text("gen_ai.conversation.id", "c".repeat(200))).build();
+
+        assertAccepted(otlp.post(request(List.of(text("gen_ai.agent.id", "oversize-bot")), bigTool, deepTool, chat)));
+
+        List<JsonNode> events = events("oversize-bot");
+        assertThat(events).hasSize(3);
+        JsonNode big = events.stream().filter(e -> e.get("attrs").get("span_id").textValue().equals(hex(bigTool))).findFirst().orElseThrow();
+        assertThat(big.has("params")).isFalse();
+        assertThat(big.get("tool").textValue()).hasSize(256).endsWith("t…");
+        assertThat(big.get("attrs").get("dropped").toString())
+                .contains("tool: cut to 256 characters from 300")
+                .contains("params: is 17011 bytes of JSON; the limit is 16384");
+        JsonNode deep = events.stream().filter(e -> e.get("attrs").get("span_id").textValue().equals(hex(deepTool))).findFirst().orElseThrow();
+        assertThat(deep.has("params")).isFalse();
+        assertThat(deep.get("attrs").get("dropped").toString()).contains("params: nested 10 levels deep; the limit is 8");
+
+        JsonNode call = ofKind(events, "llm_call");
+        assertThat(call.get("model").textValue()).hasSize(128);
+        assertThat(call.get("run").textValue()).hasSize(128);
+        assertThat(call.has("temperature")).isFalse();
+        assertThat(call.has("cost_usd")).isFalse();
+        assertThat(call.get("tokens").toString()).as("a dropped count reads as 0, as when it is not sent").isEqualTo("{\"input\":0,\"output\":12}");
+        assertThat(call.get("attrs").get("dropped")).extracting(JsonNode::textValue).containsExactly(
+                "run: cut to 128 characters from 200",
+                "model: cut to 128 characters from 200",
+                "temperature: NaN is not a finite number of at least 0",
+                "tokens.input: -5 is not a finite number of at least 0",
+                "cost_usd: Infinity is not a finite number of at least 0");
+    }
+
+    @Test
+    void oneLargeAttributeDoesNotCrowdOutTheSmallerOnesAfterIt() {
+        io.opentelemetry.proto.common.v1.ArrayValue.Builder reasons = io.opentelemetry.proto.common.v1.ArrayValue.newBuilder();
+        for (int i = 0; i < 20; i++) {
+            reasons.addValues(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("r".repeat(250)));
+        }
+        Span chat = span("chat", T0, 5, text("gen_ai.operation.name", "chat"),
+                io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("gen_ai.response.finish_reasons")
+                        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setArrayValue(reasons)).build(),
+                text("gen_ai.response.id", "resp-after-the-big-one")).build();
+
+        assertAccepted(otlp.post(request(List.of(text("gen_ai.agent.id", "budget-bot")), chat)));
+
+        JsonNode attrs = ofKind(events("budget-bot"), "llm_call").get("attrs");
+        assertThat(attrs.has("gen_ai.response.finish_reasons")).isFalse();
+        assertThat(attrs.get("gen_ai.response.id").textValue()).isEqualTo("resp-after-the-big-one");
+    }
+
+    @Test
+    void textIsNeverCutBetweenTheHalvesOfASurrogatePair() {
+        String name = "a".repeat(254) + "\uD83D\uDE00" + "tail";
+
+        assertAccepted(otlp.post(request(List.of(text("gen_ai.agent.id", "emoji-bot")),
+                span(name, T0, 5, text("gen_ai.operation.name", "chat")).build())));
+
+        assertThat(ofKind(events("emoji-bot"), "llm_call").get("attrs").get("span_name").textValue())
+                .isEqualTo("a".repeat(254) + "…");
+    }
+
+    @Test
+    void allZeroTraceOrSpanIdsAreRejected() {
+        Span zeroTrace = span("chat", T0, 5, text("gen_ai.operation.name", "chat"))
+                .setTraceId(com.google.protobuf.ByteString.copyFrom(new byte[16])).build();
+        Span zeroSpan = span("chat", T0, 5, text("gen_ai.operation.name", "chat"))
+                .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[8])).build();
+        Span good = span("chat", T0, 5, text("gen_ai.operation.name", "chat")).build();
+
+        OtlpClient.Answer answer = otlp.post(request(List.of(text("gen_ai.agent.id", "zero-bot")), zeroTrace, zeroSpan, good));
+
+        assertThat(answer.response().getPartialSuccess().getRejectedSpans()).isEqualTo(2);
+        assertThat(answer.response().getPartialSuccess().getErrorMessage())
+                .contains("span " + hex(zeroTrace) + ": the span has no valid trace_id and span_id (16 and 8 bytes, not all zero)")
+                .contains("span 0000000000000000: the span has no valid trace_id");
+        assertThat(events("zero-bot")).hasSize(1);
+    }
+
+    @Test
+    void anEmptyRequestIs200WithNothingStoredInBothEncodings() {
+        int before = events(null).size();
+        for (String json : List.of("", " \n", "{}")) {
+            OtlpClient.Answer answer = otlp.post(json.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT);
+            assertThat(answer.status()).as("'" + json + "': " + answer).isEqualTo(200);
+            assertThat(answer.response().hasPartialSuccess()).isFalse();
+        }
+        assertAccepted(otlp.post(new byte[0], "application/x-protobuf", null, TestVigil.AGENT));
+        assertThat(events(null)).hasSize(before);
+    }
+
+    @Test
+    void jsonWithSnakeCaseNamesIsReadLikeCamelCase() {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        String spanId = "b7ad6b7169203331";
+        long start = T0.getEpochSecond() * 1_000_000_000L;
+        String json = """
+                {"resource_spans":[{"resource":{"attributes":[{"key":"gen_ai.agent.id","value":{"string_value":"snake-bot"}}]},
+                  "scope_spans":[{"spans":[{"trace_id":"%s","span_id":"%s","parent_span_id":"","name":"chat",
+                    "start_time_unix_nano":"%d","end_time_unix_nano":"%d",
+                    "attributes":[{"key":"gen_ai.operation.name","value":{"string_value":"chat"}}]}]}]}]}
+                """.formatted(traceId, spanId, start, start + 1_000_000);
+
+        assertAccepted(otlp.post(json.getBytes(StandardCharsets.UTF_8), "application/json", null, TestVigil.AGENT));
+
+        JsonNode attrs = ofKind(events("snake-bot"), "llm_call").get("attrs");
+        assertThat(attrs.get("trace_id").textValue()).isEqualTo(traceId);
+        assertThat(attrs.get("span_id").textValue()).isEqualTo(spanId);
+    }
+
+    @Test
+    void jsonWithAnythingAfterTheRequestObjectIs400() {
+        byte[] spans = ("{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"gen_ai.agent.id\","
+                + "\"value\":{\"stringValue\":\"trailing-bot\"}}]}}]} {\"more\": 1}").getBytes(StandardCharsets.UTF_8);
+
+        OtlpClient.Answer answer = otlp.post(spans, "application/json", null, TestVigil.AGENT);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.statusMessage()).startsWith("body is not valid JSON: more after the request object (line 1");
     }
 
     private static String hex(Span span) {
