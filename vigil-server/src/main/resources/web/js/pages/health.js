@@ -2,7 +2,7 @@
 
 import {api} from '../api.js';
 import {el, replace, pageHeader, select, stat, millis, percent, number} from '../dom.js';
-import {refresh, debounce, link} from '../page.js';
+import {refresh, throttle, link} from '../page.js';
 import {lineChart, barChart} from '../chart.js';
 
 /** Period → bucket size; about 12 to 28 buckets each, enough to see a trend, few enough to read. */
@@ -37,7 +37,7 @@ export function render(view, {params}) {
         {name: 'delivery failures', values: buckets.map(b => b.delivery_failures)},
         {name: 'delivery retries', values: buckets.map(b => b.delivery_retries)}]}))));
   reload();
-  return {reload, onEvent: debounce(reload, 2000)}; // figures move slowly; no need to recompute per event
+  return {reload, onEvent: throttle(reload, 2000)}; // figures move slowly; no need to recompute per event
 }
 
 function percentiles(buckets, field) {

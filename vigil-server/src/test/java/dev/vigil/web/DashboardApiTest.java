@@ -72,6 +72,19 @@ class DashboardApiTest {
     }
 
     @Test
+    void everyResponseCarriesTheSecurityHeadersEvenNotFoundAndErrors() {
+        for (TestVigil.Response r : java.util.List.of(vigil.get("/", null), vigil.get("/v1/agents", OPERATOR),
+                vigil.get("/no/such/page", null), vigil.get("/v1/agents", null), vigil.get("/v1/agents", AGENT),
+                vigil.get("/v1/stats/response/series?step=soon", OPERATOR))) {
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(r.toString()).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("default-src 'self'", "frame-ancestors 'none'"));
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(r.toString()).contains("DENY");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as(r.toString()).contains("no-referrer");
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(r.toString()).contains("nosniff");
+        }
+    }
+
+    @Test
     void theOperatorStreamCarriesIncidentChangesAndAgentControlChanges() throws Exception {
         assertThat(streamStatus(null)).isEqualTo(401);
         assertThat(streamStatus(AGENT)).isEqualTo(403);
