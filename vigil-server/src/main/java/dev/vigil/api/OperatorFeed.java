@@ -32,8 +32,12 @@ public final class OperatorFeed {
     static final int QUEUE = 256;
     /** Each subscriber holds a thread and a queue; dashboards are few, so this only stops abuse. */
     static final int MAX_SUBSCRIBERS = 64;
-    /** Per operator key, so one misbehaving key (a script, a tab left reloading) cannot lock out the others. */
-    static final int MAX_SUBSCRIBERS_PER_KEY = 8;
+    /**
+     * Per operator key, so one misbehaving key (a script, a tab left reloading) cannot lock out the
+     * others. Generous, because the stream of a reloaded or closed tab is only noticed gone at its
+     * next write (the keep-alive): a few reloads in a row briefly hold several places.
+     */
+    static final int MAX_SUBSCRIBERS_PER_KEY = 16;
 
     /** One server-sent event, serialized once for every subscriber. */
     record Message(String event, String data) {}
