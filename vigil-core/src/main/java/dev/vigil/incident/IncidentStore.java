@@ -3,6 +3,7 @@ package dev.vigil.incident;
 import dev.vigil.rule.Severity;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where incidents are kept: the server's database, or memory for replay. */
@@ -22,6 +23,15 @@ public interface IncidentStore {
 
     /** Incidents matching the query, newest first by detection time. */
     Page list(Query query);
+
+    /**
+     * How many incidents each rule has, counted without loading them (a page that shows counts
+     * must not read every incident's evidence). Rules without incidents are left out.
+     *
+     * @param activeOnly only open and acknowledged incidents
+     * @param since      detected at or after; null for any time
+     */
+    Map<String, Integer> countByRule(boolean activeOnly, Instant since);
 
     /**
      * Filters; null does not filter.
