@@ -36,6 +36,7 @@ public final class InMemoryIncidentStore implements IncidentStore {
                 .filter(i -> q.agent() == null || i.agent().equals(q.agent()))
                 .filter(i -> q.rule() == null || i.rule().equals(q.rule()))
                 .filter(i -> q.since() == null || !i.detectedAt().isBefore(q.since()))
+                .filter(i -> q.before() == null || i.detectedAt().isBefore(q.before()))
                 .sorted(Comparator.comparing(Incident::detectedAt).thenComparing(Incident::id).reversed())
                 .toList());
         int from = q.cursor() == null ? 0 : Integer.parseInt(q.cursor());

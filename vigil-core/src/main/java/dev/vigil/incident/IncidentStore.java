@@ -37,9 +37,16 @@ public interface IncidentStore {
      * Filters; null does not filter.
      *
      * @param since  detected at or after
+     * @param before detected before
      * @param cursor from the previous page's {@link Page#nextCursor()}
      */
-    record Query(Incident.Status status, Severity severity, String agent, String rule, Instant since, int limit, String cursor) {}
+    record Query(Incident.Status status, Severity severity, String agent, String rule, Instant since, Instant before, int limit,
+                 String cursor) {
+        /** Without an upper bound: up to now. */
+        public Query(Incident.Status status, Severity severity, String agent, String rule, Instant since, int limit, String cursor) {
+            this(status, severity, agent, rule, since, null, limit, cursor);
+        }
+    }
 
     record Page(List<Incident> incidents, String nextCursor) {}
 }

@@ -32,7 +32,8 @@ public final class ResponseStats {
 
     /** The figures for incidents detected at or after {@code since}. */
     public Map<String, Object> since(Instant since) {
-        Map<String, Incident> byId = detectedSince(since);
+        Instant until = clock.instant();
+        Map<String, Incident> byId = detected(since, until);
         Tally tally = new Tally();
         Map<String, Integer> bySeverity = new TreeMap<>();
         int escalated = 0;
@@ -44,7 +45,7 @@ public final class ResponseStats {
 
         Map<String, Integer> actions = new TreeMap<>();
         Map<String, Boolean> retried = new HashMap<>();
-        for (Outbox.Entry e : outbox.createdSince(since)) {
+        for (Outbox.Entry e : outbox.created(since, until)) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             if (i == null) continue;
             actions.merge(e.status(), 1, Integer::sum);
@@ -61,7 +62,7 @@ public final class ResponseStats {
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("since", since);
-        out.put("until", clock.instant());
+        out.put("until", until);
         tally.figures(out);
         out.put("automatic_recovery_success_rate", recovered + notRecovered == 0 ? null : (double) recovered / (recovered + notRecovered));
         Map<String, Object> counts = new LinkedHashMap<>();
@@ -95,14 +96,14 @@ public final class ResponseStats {
             return (int) (Duration.between(from, t).toMillis() / step.toMillis());
         };
 
-        Map<String, Incident> byId = detectedSince(from);
+        Map<String, Incident> byId = detected(from, to);
         for (Incident i : byId.values()) {
             int b = bucket.applyAsInt(i.detectedAt());
             if (b < 0) continue;
             tallies[b].incident(i);
             incidentsIn[b]++;
         }
-        for (Outbox.Entry e : outbox.createdSince(from)) {
+        for (Outbox.Entry e : outbox.created(from, to)) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             int b = i == null ? -1 : bucket.applyAsInt(i.detectedAt());
             if (b >= 0) tallies[b].action(i, e);
@@ -127,11 +128,12 @@ public final class ResponseStats {
         return out;
     }
 
-    private Map<String, Incident> detectedSince(Instant since) {
+    /** Incidents detected in [from, to). */
+    private Map<String, Incident> detected(Instant from, Instant to) {
         Map<String, Incident> byId = new LinkedHashMap<>();
         String cursor = null;
         do {
-            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, since, 1000, cursor));
+            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, from, to, 1000, cursor));
             page.incidents().forEach(i -> byId.put(i.id(), i));
             cursor = page.nextCursor();
         } while (cursor != null);

@@ -95,6 +95,10 @@ final class JdbcIncidentStore implements IncidentStore {
             sql.append(" AND detected_at >= ?");
             args.add(EventRow.micros(q.since()));
         }
+        if (q.before() != null) {
+            sql.append(" AND detected_at < ?");
+            args.add(EventRow.micros(q.before()));
+        }
         if (q.cursor() != null) {
             IncidentCursor c = IncidentCursor.decode(q.cursor());
             sql.append(" AND (detected_at < ? OR (detected_at = ? AND id < ?))");

@@ -185,6 +185,52 @@ class DashboardApiTest {
     }
 
     @Test
+    void aSeriesCoversOnlyItsPeriodWhichIsBoundedAndOutlandishInstantsAreRefused() {
+        openIncident("inside-bot", SUBOPTIMAL);
+        vigil.clock.set(START.plus(Duration.ofHours(2)));
+        openIncident("after-bot", VIOLATION);
+        JsonNode first = vigil.get("/v1/stats/response/series?since=" + START + "&until=" + START.plus(Duration.ofHours(1)) + "&step=1h", OPERATOR).json();
+        assertThat(first.get("buckets")).hasSize(1);
+        assertThat(first.get("buckets").get(0).get("incidents").intValue()).isEqualTo(1);
+
+        JsonNode lastHour = vigil.get("/v1/stats/response/series?period=1h&step=5m", OPERATOR).json();
+        assertThat(lastHour.get("until").textValue()).isEqualTo(vigil.clock.instant().toString());
+        assertThat(lastHour.get("since").textValue()).isEqualTo(vigil.clock.instant().minus(Duration.ofHours(1)).toString());
+        assertThat(lastHour.get("buckets")).hasSize(12);
+
+        TestVigil.Response tooLong = vigil.get("/v1/stats/response/series?since=" + START.minus(Duration.ofDays(91)) + "&until=" + START + "&step=7d", OPERATOR);
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().get("error").textValue()).contains("at most 90 days");
+        for (String query : java.util.List.of("since=-1000000000-01-01T00:00:00Z", "until=+1000000000-12-31T23:59:59Z",
+                "step=999999999999999d", "period=99999999999999999999d", "step=100d")) {
+            assertThat(vigil.get("/v1/stats/response/series?" + query, OPERATOR).status()).as(query).isEqualTo(400);
+        }
+        assertThat(vigil.get("/v1/stats/response?since=-1000000000-01-01T00:00:00Z", OPERATOR).status()).isEqualTo(400);
+    }
+
+    @Test
+    void oneKeyHoldingTooManyStreamsDoesNotLockOutTheOthers() throws Exception {
+        java.util.List<java.io.InputStream> held = new java.util.ArrayList<>();
+        try {
+            String first;
+            do {
+                java.io.InputStream stream = HttpClient.newHttpClient().send(streamRequest(dev.vigil.server.TestVigil.ADMIN),
+                        HttpResponse.BodyHandlers.ofInputStream()).body();
+                held.add(stream);
+                first = new java.io.BufferedReader(new java.io.InputStreamReader(stream)).readLine();
+            } while (first.equals(": connected") && held.size() <= 64);
+            assertThat(first).as("the admin key is turned away").contains("too many");
+            assertThat(held.size()).as("after its own limit, far below the global one").isLessThan(64);
+
+            java.io.InputStream other = HttpClient.newHttpClient().send(streamRequest(OPERATOR), HttpResponse.BodyHandlers.ofInputStream()).body();
+            held.add(other);
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(other)).readLine()).isEqualTo(": connected");
+        } finally {
+            for (java.io.InputStream stream : held) stream.close();
+        }
+    }
+
+    @Test
     void rulesCarryTheirOpenAndRecentIncidentCounts() {
         String first = openIncident("count-a", SUBOPTIMAL);
         openIncident("count-b", SUBOPTIMAL);
