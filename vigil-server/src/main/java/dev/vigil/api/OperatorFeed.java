@@ -54,7 +54,7 @@ public final class OperatorFeed {
         this.keepAlive = keepAlive;
     }
 
-    /** @param change opened, acknowledged, resolved or feedback */
+    /** @param change opened, acknowledged, resolved, feedback or updated (by the response stage: actions, escalation, ticket) */
     public void incident(String change, Incident incident) {
         if (subscribers.isEmpty()) return; // called under the incident manager's lock: no serializing for nobody
         ObjectNode body = Json.MAPPER.createObjectNode().put("change", change);

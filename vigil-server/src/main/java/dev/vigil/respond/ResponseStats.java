@@ -30,10 +30,15 @@ public final class ResponseStats {
         this.clock = clock;
     }
 
+    /**
+     * An incident's actions (retries and escalation included) are planned within this of its
+     * detection: a series reads the actions of its period's incidents up to this after its end.
+     */
+    private static final Duration ACTIONS_WITHIN = Duration.ofDays(1);
+
     /** The figures for incidents detected at or after {@code since}. */
     public Map<String, Object> since(Instant since) {
-        Instant until = clock.instant();
-        Map<String, Incident> byId = detected(since, until);
+        Map<String, Incident> byId = detected(since, null);
         Tally tally = new Tally();
         Map<String, Integer> bySeverity = new TreeMap<>();
         int escalated = 0;
@@ -45,7 +50,7 @@ public final class ResponseStats {
 
         Map<String, Integer> actions = new TreeMap<>();
         Map<String, Boolean> retried = new HashMap<>();
-        for (Outbox.Entry e : outbox.created(since, until)) {
+        for (Outbox.Entry e : outbox.createdSince(since)) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             if (i == null) continue;
             actions.merge(e.status(), 1, Integer::sum);
@@ -62,7 +67,7 @@ public final class ResponseStats {
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("since", since);
-        out.put("until", until);
+        out.put("until", clock.instant());
         tally.figures(out);
         out.put("automatic_recovery_success_rate", recovered + notRecovered == 0 ? null : (double) recovered / (recovered + notRecovered));
         Map<String, Object> counts = new LinkedHashMap<>();
@@ -103,7 +108,7 @@ public final class ResponseStats {
             tallies[b].incident(i);
             incidentsIn[b]++;
         }
-        for (Outbox.Entry e : outbox.created(from, to)) {
+        for (Outbox.Entry e : outbox.created(from, to.plus(ACTIONS_WITHIN))) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             int b = i == null ? -1 : bucket.applyAsInt(i.detectedAt());
             if (b >= 0) tallies[b].action(i, e);
@@ -128,7 +133,7 @@ public final class ResponseStats {
         return out;
     }
 
-    /** Incidents detected in [from, to). */
+    /** Incidents detected in [from, to); a null {@code to} is no upper bound. */
     private Map<String, Incident> detected(Instant from, Instant to) {
         Map<String, Incident> byId = new LinkedHashMap<>();
         String cursor = null;

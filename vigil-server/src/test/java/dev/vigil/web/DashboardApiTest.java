@@ -102,20 +102,24 @@ class DashboardApiTest {
             assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo(": connected"); // subscribed from here on
 
             String id = openIncident("stream-bot", SUBOPTIMAL);
-            JsonNode opened = next(lines, "incident");
-            assertThat(opened.get("change").textValue()).isEqualTo("opened");
+            JsonNode opened = nextChange(lines, "opened");
             assertThat(opened.get("incident").get("id").textValue()).isEqualTo(id);
             assertThat(opened.get("incident").has("evidence")).isFalse();
 
             vigil.post("/v1/incidents/" + id + "/ack", OPERATOR, "application/json", "{}");
-            JsonNode acknowledged = next(lines, "incident");
-            assertThat(acknowledged.get("change").textValue()).isEqualTo("acknowledged");
+            JsonNode acknowledged = nextChange(lines, "acknowledged");
             assertThat(acknowledged.get("incident").get("status").textValue()).isEqualTo("acknowledged");
 
             vigil.post("/v1/agents/stream-bot/pause", OPERATOR, "application/json", "{\"reason\":\"checking\"}");
             JsonNode paused = next(lines, "agent");
             assertThat(paused.get("agent").textValue()).isEqualTo("stream-bot");
             assertThat(paused.get("state").textValue()).isEqualTo("paused");
+
+            // A critical incident pauses its agent: the action's result reaches the stream too.
+            String critical = openIncident("acting-bot", VIOLATION);
+            JsonNode updated = nextChange(lines, "updated");
+            assertThat(updated.get("incident").get("id").textValue()).isEqualTo(critical);
+            assertThat(updated.get("incident").get("timeline").findValuesAsText("type")).anyMatch(t -> t.startsWith("action_"));
         } finally {
             stream.body().close();
         }
@@ -131,6 +135,13 @@ class DashboardApiTest {
         HttpResponse<java.io.InputStream> r = HttpClient.newHttpClient().send(streamRequest(key), HttpResponse.BodyHandlers.ofInputStream());
         r.body().close();
         return r.statusCode();
+    }
+
+    /** The next incident event of {@code change}; others (such as the response stage's updates) are skipped. */
+    private static JsonNode nextChange(BlockingQueue<String> lines, String change) throws Exception {
+        JsonNode event;
+        do event = next(lines, "incident"); while (!event.get("change").textValue().equals(change));
+        return event;
     }
 
     /** The data of the next event of {@code type}, skipping comments and other events. */
