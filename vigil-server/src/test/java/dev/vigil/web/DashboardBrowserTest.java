@@ -269,6 +269,27 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void aStormOfLiveEventsStillGetsRegularReloads() {
+        signIn();
+        browser.driver.manage().timeouts().scriptTimeout(WAIT);
+        // Events every 10 ms, reloads at most every 100 ms: a debounce would wait for a pause that never comes.
+        Object reloads = browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/js/page.js').then(({throttle}) => {
+                  let calls = 0;
+                  const reload = throttle(() => calls++, 100);
+                  const storm = setInterval(reload, 10);
+                  const watch = setInterval(() => {
+                    if (calls < 3) return;
+                    clearInterval(storm);
+                    clearInterval(watch);
+                    done(calls);
+                  }, 10);
+                });""");
+        assertThat((Long) reloads).isGreaterThanOrEqualTo(3L);
+    }
+
+    @Test
     void aMalformedLinkExplainsItselfInsteadOfABlankPage() {
         signIn();
         open("#/incidents/%E0%A4%A");
