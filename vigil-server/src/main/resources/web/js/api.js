@@ -62,9 +62,11 @@ export async function verify(candidate) {
 
 /**
  * Reads GET /v1/stream until stopped, calling {@code onEvent(type, data)} for each event and
- * {@code onState('live' | 'reconnecting')} as the connection comes and goes. Reconnects with
- * backoff (1 s doubling to 30 s); after a reconnect {@code onState('live')} tells the page to
- * reload what it shows, since events may have been missed meanwhile.
+ * {@code onState(state, message)} as the connection comes and goes: 'live' once subscribed,
+ * 'reconnecting' while retrying, 'refused' (with the server's reason) when this key may not
+ * read the stream, which retrying cannot fix. Reconnects with backoff (1 s doubling to 30 s);
+ * the backoff starts over only after a stream was really open, so a server that turns the
+ * stream away (too many streams) is not asked again every second.
  */
 export function liveStream(onEvent, onState) {
   const controller = new AbortController();
@@ -80,6 +82,11 @@ export function liveStream(onEvent, onState) {
         });
         if (response.status === 401) {
           signOut();
+          return;
+        }
+        if (response.status === 403) {
+          const payload = await response.json().catch(() => null);
+          onState('refused', payload?.error ?? 'This key may not read the live stream.');
           return;
         }
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
@@ -102,23 +109,18 @@ export function liveStream(onEvent, onState) {
 
 /**
  * Parses the text/event-stream format line by line: "event:" and "data:" fields, a blank line
- * ends an event, ":" starts a comment (the server's keep-alives). {@code onOpen} runs at the
- * first bytes (the server's "connected" comment), sent once this client is subscribed: from then
- * on no event is missed.
+ * ends an event, ":" starts a comment. {@code onOpen} runs at the server's ": connected"
+ * comment, sent once this client is subscribed: from then on no event is missed. Anything else
+ * first (a stream turned away explains why in a comment, then ends) is not an open stream.
  */
 async function readEvents(body, onEvent, onOpen) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let partial = '';
   let type = 'message';
   let data = [];
-  let opened = false;
   for (;;) {
     const {value, done} = await reader.read();
     if (done) return;
-    if (!opened) {
-      opened = true;
-      onOpen();
-    }
     const lines = (partial + value).split(/\r?\n/);
     partial = lines.pop(); // an unfinished line waits for the next chunk
     for (const line of lines) {
@@ -126,6 +128,8 @@ async function readEvents(body, onEvent, onOpen) {
         if (data.length) dispatch(onEvent, type, data.join('\n'));
         type = 'message';
         data = [];
+      } else if (line === ': connected') {
+        onOpen();
       } else if (line.startsWith('event:')) {
         type = line.slice(6).trim();
       } else if (line.startsWith('data:')) {

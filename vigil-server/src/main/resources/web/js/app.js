@@ -2,7 +2,7 @@
 // reload shows the same page), and the live stream that pages subscribe to.
 
 import {key, signIn, signOut, onSignedOut, verify, liveStream} from './api.js';
-import {el, replace, notice} from './dom.js';
+import {el, replace, notice, focusView} from './dom.js';
 import * as fleet from './pages/fleet.js';
 import * as incidents from './pages/incidents.js';
 import * as incident from './pages/incident.js';
@@ -25,12 +25,21 @@ const view = document.getElementById('view');
 const live = document.getElementById('live');
 let current = null; // the shown page's controller: {onEvent, reload, dispose}, each optional
 let stopStream = null;
+let streamOpen = false;
+// The shown page may lack events: it loaded before the stream subscribed, or the stream dropped since.
+let missedEvents = false;
 
+/** The route of the hash; {error} when the hash cannot be read, null when no page has that path. */
 function route() {
   const [path, query = ''] = (location.hash.slice(1) || '/fleet').split('?');
   for (const r of routes) {
     const match = r.path.exec(path);
-    if (match) return {...r, id: match[1] ? decodeURIComponent(match[1]) : null, params: new URLSearchParams(query)};
+    if (!match) continue;
+    try {
+      return {...r, id: match[1] ? decodeURIComponent(match[1]) : null, params: new URLSearchParams(query)};
+    } catch (e) { // a hand-edited or truncated link: "%E0%A4%A"
+      return {error: 'This link is malformed; check the address.'};
+    }
   }
   return null;
 }
@@ -45,32 +54,39 @@ function show() {
     if (r && a.dataset.nav === r.nav) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  if (!r) {
-    replace(view, notice('There is no such page.', 'error'));
+  if (!r || r.error) {
+    replace(view, notice(r?.error ?? 'There is no such page.', 'error'));
     return;
   }
-  // Each page draws into its own element: a page left while a load or a debounced reload was
+  // Each page draws into its own element: a page left while a load or a throttled reload was
   // pending then draws into a detached element, never over the page that replaced it.
   const container = el('div', {class: 'page'});
   replace(view, container);
   current = r.page.render(container, {id: r.id, params: r.params}) ?? null;
+  missedEvents = !streamOpen;
+  focusView();
 }
 
-function setLive(state) {
+function setLive(state, message) {
   live.dataset.state = state;
-  live.textContent = {live: 'Live', reconnecting: 'Reconnecting…', off: 'Offline'}[state];
+  live.textContent = {live: 'Live', reconnecting: 'Reconnecting…', off: 'Offline', refused: 'Not live'}[state];
+  live.title = message ?? '';
+  if (message) live.append(`: ${message}`);
 }
 
 function startStream() {
   stopStream?.();
-  let connectedBefore = false;
+  streamOpen = false;
   stopStream = liveStream(
     (type, data) => current?.onEvent?.(type, data),
-    state => {
-      setLive(state);
-      // Events may have been missed while disconnected: reload what is shown.
-      if (state === 'live' && connectedBefore) current?.reload?.();
-      if (state === 'live') connectedBefore = true;
+    (state, message) => {
+      setLive(state, message);
+      streamOpen = state === 'live';
+      if (!streamOpen) missedEvents = true;
+      else if (missedEvents) {
+        missedEvents = false;
+        current?.reload?.();
+      }
     });
 }
 

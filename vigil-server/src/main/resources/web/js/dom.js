@@ -49,6 +49,11 @@ export function replace(node, ...children) {
   return node;
 }
 
+/** Moves the keyboard (and a screen reader) to the page shown, as a page load would: after navigation or an action in a dialog. */
+export function focusView() {
+  document.getElementById('view').focus({preventScroll: true});
+}
+
 /** Most severe first, the order every page lists them in. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 

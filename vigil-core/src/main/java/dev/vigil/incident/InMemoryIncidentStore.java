@@ -1,7 +1,9 @@
 package dev.vigil.incident;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +36,21 @@ public final class InMemoryIncidentStore implements IncidentStore {
                 .filter(i -> q.agent() == null || i.agent().equals(q.agent()))
                 .filter(i -> q.rule() == null || i.rule().equals(q.rule()))
                 .filter(i -> q.since() == null || !i.detectedAt().isBefore(q.since()))
+                .filter(i -> q.before() == null || i.detectedAt().isBefore(q.before()))
                 .sorted(Comparator.comparing(Incident::detectedAt).thenComparing(Incident::id).reversed())
                 .toList());
         int from = q.cursor() == null ? 0 : Integer.parseInt(q.cursor());
         int to = Math.min(all.size(), from + q.limit());
         return new Page(List.copyOf(all.subList(Math.min(from, to), to)), to < all.size() ? Integer.toString(to) : null);
+    }
+
+    @Override
+    public synchronized Map<String, Integer> countByRule(boolean activeOnly, Instant since) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Incident i : byId.values()) {
+            if ((!activeOnly || i.active()) && (since == null || !i.detectedAt().isBefore(since))) counts.merge(i.rule(), 1, Integer::sum);
+        }
+        return counts;
     }
 
     /** Every incident, in the order they were opened. */

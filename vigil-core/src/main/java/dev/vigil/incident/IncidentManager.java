@@ -44,6 +44,12 @@ public final class IncidentManager {
         /** After an operator's verdict. */
         default void feedback(Incident incident) {}
 
+        /**
+         * After the response stage changed the incident: an action's result on its timeline, an
+         * escalation, a ticket. Called under the manager's lock, like the others: keep it cheap.
+         */
+        default void updated(Incident incident) {}
+
         Listener NONE = (incident, rule) -> {};
     }
 
@@ -148,7 +154,7 @@ public final class IncidentManager {
         Incident i = find(id);
         if (i.escalated() || !i.active()) return null;
         Incident escalated = i.with(true, i.ticket());
-        return save(escalated.with(escalated.status(), escalated.count(), escalated.lastSeen(), escalated.evidence(),
+        return updated(escalated.with(escalated.status(), escalated.count(), escalated.lastSeen(), escalated.evidence(),
                 append(escalated.timeline(), new Incident.TimelineEntry(clock.instant(), "escalated", "vigil", detail)),
                 escalated.feedback()));
     }
@@ -156,7 +162,7 @@ public final class IncidentManager {
     /** Keeps the id or URL of the ticket opened for the incident. */
     public synchronized Incident ticket(String id, String ticket) {
         Incident i = find(id);
-        return save(i.with(i.escalated(), ticket));
+        return updated(i.with(i.escalated(), ticket));
     }
 
     public synchronized Optional<Incident> get(String id) {
@@ -183,8 +189,14 @@ public final class IncidentManager {
     /** Adds an entry to the timeline (actions of the response stage use this). */
     public synchronized Incident record(String id, String type, String actor, String detail) {
         Incident i = find(id);
-        return save(i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
+        return updated(i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
                 append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, detail)), i.feedback()));
+    }
+
+    private Incident updated(Incident changed) {
+        Incident saved = save(changed);
+        listener.updated(saved);
+        return saved;
     }
 
     private Incident transition(Incident i, Incident.Status to, String type, String actor, String note) {

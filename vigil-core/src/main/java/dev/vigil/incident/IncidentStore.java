@@ -3,6 +3,7 @@ package dev.vigil.incident;
 import dev.vigil.rule.Severity;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where incidents are kept: the server's database, or memory for replay. */
@@ -24,12 +25,28 @@ public interface IncidentStore {
     Page list(Query query);
 
     /**
+     * How many incidents each rule has, counted without loading them (a page that shows counts
+     * must not read every incident's evidence). Rules without incidents are left out.
+     *
+     * @param activeOnly only open and acknowledged incidents
+     * @param since      detected at or after; null for any time
+     */
+    Map<String, Integer> countByRule(boolean activeOnly, Instant since);
+
+    /**
      * Filters; null does not filter.
      *
      * @param since  detected at or after
+     * @param before detected before
      * @param cursor from the previous page's {@link Page#nextCursor()}
      */
-    record Query(Incident.Status status, Severity severity, String agent, String rule, Instant since, int limit, String cursor) {}
+    record Query(Incident.Status status, Severity severity, String agent, String rule, Instant since, Instant before, int limit,
+                 String cursor) {
+        /** Without an upper bound: up to now. */
+        public Query(Incident.Status status, Severity severity, String agent, String rule, Instant since, int limit, String cursor) {
+            this(status, severity, agent, rule, since, null, limit, cursor);
+        }
+    }
 
     record Page(List<Incident> incidents, String nextCursor) {}
 }

@@ -34,12 +34,17 @@ class IncidentManagerTest {
             DetectionEngine.Observer.NONE);
 
     private Incident send(String agent, String extra) {
+        return incidents.onSignal(signal(agent, extra));
+    }
+
+    /** The signal of a policy violation by {@code agent}, detected 40 ms after it arrived. */
+    private Signal signal(String agent, String extra) {
         try {
             Event e = new EventParser(clock, EventLimits.defaults()).parse(new ObjectMapper().readTree(
                     "{\"agent\":\"" + agent + "\",\"kind\":\"policy_violation\"" + extra + "}"));
             clock.advance(Duration.ofMillis(40)); // detection happens a little after arrival
             List<Signal> signals = engine.onEvent(e, clock.instant());
-            return incidents.onSignal(signals.get(0));
+            return signals.get(0);
         } catch (Exception ex) {
             throw new IllegalStateException(ex);
         }
@@ -63,6 +68,24 @@ class IncidentManagerTest {
             assertThat(t.detail()).isEqualTo("matching event");
         });
         assertThat(opened).containsExactly(i);
+    }
+
+    @Test
+    void theResponseStagesChangesAreReportedAsUpdates() {
+        List<String> updates = new ArrayList<>();
+        IncidentManager watched = new IncidentManager(store, clock, 3, new IncidentManager.Listener() {
+            public void opened(Incident incident, dev.vigil.rule.Rule rule) {}
+
+            public void updated(Incident incident) {
+                updates.add(incident.timeline().getLast().type() + (incident.ticket() == null ? "" : " " + incident.ticket()));
+            }
+        });
+        String id = watched.onSignal(signal("u", "")).id();
+
+        watched.record(id, "action_succeeded", "vigil", "paused");
+        watched.escalate(id, "no retry");
+        watched.ticket(id, "OPS-1");
+        assertThat(updates).containsExactly("action_succeeded", "escalated", "escalated OPS-1");
     }
 
     @Test

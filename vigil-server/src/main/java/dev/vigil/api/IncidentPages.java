@@ -16,7 +16,7 @@ final class IncidentPages {
         String cursor = null;
         do {
             IncidentStore.Page page = store.list(new IncidentStore.Query(query.status(), query.severity(), query.agent(),
-                    query.rule(), query.since(), PAGE, cursor));
+                    query.rule(), query.since(), query.before(), PAGE, cursor));
             page.incidents().forEach(each);
             cursor = page.nextCursor();
         } while (cursor != null);

@@ -1,11 +1,14 @@
 package dev.vigil.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.auth.Principal;
 import dev.vigil.control.ControlDocument;
 import dev.vigil.incident.Incident;
 import dev.vigil.json.Json;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,11 +32,19 @@ public final class OperatorFeed {
     static final int QUEUE = 256;
     /** Each subscriber holds a thread and a queue; dashboards are few, so this only stops abuse. */
     static final int MAX_SUBSCRIBERS = 64;
+    /**
+     * Per operator key, so one misbehaving key (a script, a tab left reloading) cannot lock out the
+     * others. Generous, because the stream of a reloaded or closed tab is only noticed gone at its
+     * next write (the keep-alive): a few reloads in a row briefly hold several places.
+     */
+    static final int MAX_SUBSCRIBERS_PER_KEY = 16;
 
     /** One server-sent event, serialized once for every subscriber. */
     record Message(String event, String data) {}
 
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
+    /** Subscriptions per key name; guarded by {@code this} together with the size checks in {@link #subscribe}. */
+    private final Map<String, Integer> perKey = new HashMap<>();
     /** Open SSE connections, closed by {@link #close} while the HTTP server can still finish them cleanly. */
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
     private final Duration keepAlive;
@@ -43,8 +54,9 @@ public final class OperatorFeed {
         this.keepAlive = keepAlive;
     }
 
-    /** @param change opened, acknowledged, resolved or feedback */
+    /** @param change opened, acknowledged, resolved, feedback or updated (by the response stage: actions, escalation, ticket) */
     public void incident(String change, Incident incident) {
+        if (subscribers.isEmpty()) return; // called under the incident manager's lock: no serializing for nobody
         ObjectNode body = Json.MAPPER.createObjectNode().put("change", change);
         ObjectNode summary = Json.MAPPER.valueToTree(incident);
         summary.remove("evidence"); // bounded but bulky; the detail page fetches it
@@ -53,6 +65,7 @@ public final class OperatorFeed {
     }
 
     public void agent(ControlDocument document) {
+        if (subscribers.isEmpty()) return;
         publish(new Message("agent", Json.MAPPER.valueToTree(document).toString()));
     }
 
@@ -60,17 +73,23 @@ public final class OperatorFeed {
         for (Subscription s : subscribers) {
             if (!s.queue.offer(m)) {
                 s.overflowed = true;
-                subscribers.remove(s);
+                s.cancel();
             }
         }
     }
 
-    /** A new subscriber, or null when there are too many. */
-    Subscription subscribe() {
-        if (subscribers.size() >= MAX_SUBSCRIBERS) return null;
-        Subscription s = new Subscription();
+    /** A new subscriber for the key named {@code key}, or null when there are too many, in all or for that key. */
+    synchronized Subscription subscribe(String key) {
+        int ofKey = perKey.getOrDefault(key, 0);
+        if (subscribers.size() >= MAX_SUBSCRIBERS || ofKey >= MAX_SUBSCRIBERS_PER_KEY) return null;
+        Subscription s = new Subscription(key);
+        perKey.put(key, ofKey + 1);
         subscribers.add(s);
         return s;
+    }
+
+    private synchronized void unsubscribe(Subscription s) {
+        if (subscribers.remove(s)) perKey.computeIfPresent(s.key, (k, n) -> n == 1 ? null : n - 1);
     }
 
     int subscribers() {
@@ -79,15 +98,15 @@ public final class OperatorFeed {
 
     /** Streams messages to one client until it goes away or falls too far behind. */
     void stream(SseClient client) {
-        Subscription s = subscribe();
+        Principal principal = Authenticator.principal(client.ctx());
+        Subscription s = subscribe(principal == null ? "" : principal.name());
         if (s == null) { // the response has started (SSE sends its headers first): say why, then hang up; the client retries later
             client.sendComment("too many operator streams; try again later");
             client.close();
             return;
         }
         client.keepAlive();
-        clients.add(client);
-        Thread sender = Thread.ofVirtual().name("operator-stream").start(() -> {
+        Thread sender = Thread.ofVirtual().name("operator-stream").unstarted(() -> {
             try {
                 client.sendComment("connected"); // lets the browser know the stream is up before anything happens
                 while (!client.terminated() && !s.overflowed) {
@@ -102,11 +121,14 @@ public final class OperatorFeed {
                 client.close();
             }
         });
+        // Registered before the sender starts: a client whose first write fails is still removed.
+        clients.add(client);
         client.onClose(() -> {
             clients.remove(client);
             s.cancel();
             sender.interrupt();
         });
+        sender.start();
     }
 
     /** Ends every stream; called when the server is stopping, so no sender writes to a stopped server. */
@@ -117,10 +139,15 @@ public final class OperatorFeed {
     /** One subscriber's bounded queue; {@code overflowed} once a message could not be queued. */
     final class Subscription {
         final BlockingQueue<Message> queue = new ArrayBlockingQueue<>(QUEUE);
+        final String key;
         volatile boolean overflowed;
 
+        Subscription(String key) {
+            this.key = key;
+        }
+
         void cancel() {
-            subscribers.remove(this);
+            unsubscribe(this);
         }
     }
 }

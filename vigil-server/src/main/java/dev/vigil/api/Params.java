@@ -24,13 +24,22 @@ final class Params {
         return limit;
     }
 
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     static Instant instant(Context ctx, String param) {
         String value = ctx.queryParam(param);
         if (value == null) return null;
+        Instant instant;
         try {
-            return Instant.parse(value);
+            instant = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new ApiException(400, param + ": not an ISO-8601 instant such as 2026-11-29T04:00:00Z: '" + value + "'");
         }
+        // Instant reaches a billion years each way; microseconds and milliseconds since the epoch do not.
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new ApiException(400, param + ": must be between years 0 and 9999: '" + value + "'");
+        }
+        return instant;
     }
 }

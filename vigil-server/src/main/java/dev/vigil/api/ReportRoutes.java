@@ -44,24 +44,26 @@ final class ReportRoutes {
 
     /** Buckets a chart can draw without the browser choking; a year by the hour is more than this. */
     private static final int MAX_BUCKETS = 1000;
+    /** Every incident of the period is read to compute it: a period longer than this is a job for the weekly reports. */
+    static final java.time.Duration MAX_SERIES_PERIOD = java.time.Duration.ofDays(90);
 
     /**
      * {@code GET /v1/stats/response/series?since=&until=&step=}: the same figures per time bucket,
-     * for the dashboard's charts; default the last 24 hours by the hour.
+     * for the dashboard's charts; default the last 24 hours by the hour. {@code period} (e.g.
+     * {@code 6h}) instead of {@code since} means that long before {@code until}, so a chart of
+     * "the last hour" needs no second request for the server's time.
      */
     void responseSeries(Context ctx) {
         Instant until = Params.instant(ctx, "until");
         if (until == null) until = clock.instant();
         Instant since = Params.instant(ctx, "since");
-        if (since == null) since = until.minus(java.time.Duration.ofHours(24));
-        java.time.Duration step;
-        try {
-            step = ctx.queryParam("step") == null ? java.time.Duration.ofHours(1) : Durations.parse(ctx.queryParam("step"));
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "step: " + e.getMessage());
-        }
+        if (since == null) since = until.minus(duration(ctx, "period", java.time.Duration.ofHours(24)));
+        java.time.Duration step = duration(ctx, "step", java.time.Duration.ofHours(1));
         if (step.isZero()) throw new ApiException(400, "step: must be longer than zero");
         if (!since.isBefore(until)) throw new ApiException(400, "since: must be before until");
+        if (java.time.Duration.between(since, until).compareTo(MAX_SERIES_PERIOD) > 0) {
+            throw new ApiException(400, "since: the period from since to until may be at most " + MAX_SERIES_PERIOD.toDays() + " days");
+        }
         long buckets = Math.ceilDiv(java.time.Duration.between(since, until).toMillis(), step.toMillis());
         if (buckets > MAX_BUCKETS) {
             throw new ApiException(400, "step: " + Durations.format(step) + " makes " + buckets + " buckets; at most " + MAX_BUCKETS + ", so use a longer step or a shorter period");
@@ -72,6 +74,20 @@ final class ReportRoutes {
         body.put("step", Durations.format(step));
         body.put("buckets", stats.series(since, until, step));
         ctx.json(body);
+    }
+
+    /** A duration parameter such as {@code 15m}; at most {@link #MAX_SERIES_PERIOD}, which also keeps it clear of overflowing. */
+    private static java.time.Duration duration(Context ctx, String param, java.time.Duration absent) {
+        String value = ctx.queryParam(param);
+        if (value == null) return absent;
+        java.time.Duration d;
+        try {
+            d = Durations.parse(value);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new ApiException(400, param + ": " + e.getMessage());
+        }
+        if (d.compareTo(MAX_SERIES_PERIOD) > 0) throw new ApiException(400, param + ": at most " + MAX_SERIES_PERIOD.toDays() + " days");
+        return d;
     }
 
     /** Medium and escalated incidents awaiting review (open or acknowledged), grouped by the batch they joined. */
@@ -117,9 +133,7 @@ final class ReportRoutes {
         Instant from = monday.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = from.plus(java.time.Duration.ofDays(7));
         List<Incident> all = new ArrayList<>();
-        IncidentPages.forEach(incidents, new IncidentStore.Query(null, null, null, null, from, 0, null), i -> {
-            if (i.detectedAt().isBefore(to)) all.add(i);
-        });
+        IncidentPages.forEach(incidents, new IncidentStore.Query(null, null, null, null, from, to, 0, null), all::add);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("week", week);
         report.put("from", from);

@@ -8,7 +8,6 @@ import dev.vigil.incident.IncidentStore;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +30,8 @@ final class RuleRoutes {
     }
 
     void list(Context ctx) {
-        Map<String, Integer> open = new HashMap<>();
-        IncidentPages.forEachActive(incidents, i -> open.merge(i.rule(), 1, Integer::sum));
-        Map<String, Integer> recent = new HashMap<>();
-        IncidentPages.forEach(incidents, new IncidentStore.Query(null, null, null, null, clock.instant().minus(RECENT), 0, null),
-                i -> recent.merge(i.rule(), 1, Integer::sum));
+        Map<String, Integer> open = incidents.countByRule(true, null);
+        Map<String, Integer> recent = incidents.countByRule(false, clock.instant().minus(RECENT));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("rules", rules.rules().stream().map(r -> {
             Map<String, Object> m = describe(r);

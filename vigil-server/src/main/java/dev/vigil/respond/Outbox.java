@@ -105,6 +105,11 @@ public final class Outbox {
         return query("SELECT * FROM outbox WHERE created_at >= ? ORDER BY seq", EventRow.micros(since));
     }
 
+    /** Entries created in [from, to). */
+    public List<Entry> created(Instant from, Instant to) {
+        return query("SELECT * FROM outbox WHERE created_at >= ? AND created_at < ? ORDER BY seq", EventRow.micros(from), EventRow.micros(to));
+    }
+
     /** Entries of one action created in [from, to), e.g. the batch entries of a digest window. */
     public List<Entry> created(String action, Instant from, Instant to) {
         return query("SELECT * FROM outbox WHERE action = ? AND created_at >= ? AND created_at < ? ORDER BY created_at",

@@ -30,9 +30,15 @@ public final class ResponseStats {
         this.clock = clock;
     }
 
+    /**
+     * An incident's actions (retries and escalation included) are planned within this of its
+     * detection: a series reads the actions of its period's incidents up to this after its end.
+     */
+    private static final Duration ACTIONS_WITHIN = Duration.ofDays(1);
+
     /** The figures for incidents detected at or after {@code since}. */
     public Map<String, Object> since(Instant since) {
-        Map<String, Incident> byId = detectedSince(since);
+        Map<String, Incident> byId = detected(since, null);
         Tally tally = new Tally();
         Map<String, Integer> bySeverity = new TreeMap<>();
         int escalated = 0;
@@ -95,14 +101,14 @@ public final class ResponseStats {
             return (int) (Duration.between(from, t).toMillis() / step.toMillis());
         };
 
-        Map<String, Incident> byId = detectedSince(from);
+        Map<String, Incident> byId = detected(from, to);
         for (Incident i : byId.values()) {
             int b = bucket.applyAsInt(i.detectedAt());
             if (b < 0) continue;
             tallies[b].incident(i);
             incidentsIn[b]++;
         }
-        for (Outbox.Entry e : outbox.createdSince(from)) {
+        for (Outbox.Entry e : outbox.created(from, to.plus(ACTIONS_WITHIN))) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             int b = i == null ? -1 : bucket.applyAsInt(i.detectedAt());
             if (b >= 0) tallies[b].action(i, e);
@@ -127,11 +133,12 @@ public final class ResponseStats {
         return out;
     }
 
-    private Map<String, Incident> detectedSince(Instant since) {
+    /** Incidents detected in [from, to); a null {@code to} is no upper bound. */
+    private Map<String, Incident> detected(Instant from, Instant to) {
         Map<String, Incident> byId = new LinkedHashMap<>();
         String cursor = null;
         do {
-            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, since, 1000, cursor));
+            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, from, to, 1000, cursor));
             page.incidents().forEach(i -> byId.put(i.id(), i));
             cursor = page.nextCursor();
         } while (cursor != null);

@@ -153,6 +153,10 @@ public final class VigilServer implements AutoCloseable {
                 metrics.feedback(incident.feedback().verdict().wire());
                 feed.incident("feedback", incident);
             }
+
+            public void updated(Incident incident) {
+                feed.incident("updated", incident); // nothing to do when no dashboard is open
+            }
         });
         responder.start(incidents);
         DetectionLoop detection = new DetectionLoop(engine, incidents, e -> {

@@ -8,9 +8,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Incidents in the database, each row the whole incident as JSON plus the columns the list filters on. */
@@ -92,6 +95,10 @@ final class JdbcIncidentStore implements IncidentStore {
             sql.append(" AND detected_at >= ?");
             args.add(EventRow.micros(q.since()));
         }
+        if (q.before() != null) {
+            sql.append(" AND detected_at < ?");
+            args.add(EventRow.micros(q.before()));
+        }
         if (q.cursor() != null) {
             IncidentCursor c = IncidentCursor.decode(q.cursor());
             sql.append(" AND (detected_at < ? OR (detected_at = ? AND id < ?))");
@@ -121,6 +128,22 @@ final class JdbcIncidentStore implements IncidentStore {
             return new Page(out, next);
         } catch (SQLException | JsonProcessingException e) {
             throw new StorageException("listing incidents failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Integer> countByRule(boolean activeOnly, Instant since) {
+        String sql = "SELECT rule, COUNT(*) FROM incidents WHERE " + (activeOnly ? "status <> 'resolved'" : "1 = 1")
+                + (since == null ? "" : " AND detected_at >= ?") + " GROUP BY rule";
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            if (since != null) s.setLong(1, EventRow.micros(since));
+            Map<String, Integer> counts = new HashMap<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) counts.put(rs.getString(1), rs.getInt(2));
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new StorageException("counting incidents failed: " + e.getMessage(), e);
         }
     }
 

@@ -25,14 +25,15 @@ public final class Dashboard {
             files.hostedPath = "/";
             files.directory = "/web";
             files.location = Location.CLASSPATH;
-            files.headers = Map.of(
-                    "Content-Security-Policy", CONTENT_SECURITY_POLICY,
-                    "X-Content-Type-Options", "nosniff",
-                    "X-Frame-Options", "DENY", // for browsers older than frame-ancestors
-                    "Referrer-Policy", "no-referrer",
-                    "Cache-Control", "no-cache"); // revalidate, so an upgraded server never runs with old scripts
+            files.headers = Map.of("Cache-Control", "no-cache"); // revalidate, so an upgraded server never runs with old scripts
         });
-        // API answers carry agents' data too: never let a browser guess they are HTML.
-        cfg.routes.before(ctx -> ctx.header("X-Content-Type-Options", "nosniff"));
+        // On every response, not only the files: API answers, 404s and errors carry agents' data
+        // too, and any of them could be framed or sniffed as HTML.
+        cfg.routes.before(ctx -> {
+            ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+            ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("X-Frame-Options", "DENY"); // for browsers older than frame-ancestors
+            ctx.header("Referrer-Policy", "no-referrer");
+        });
     }
 }

@@ -1,14 +1,18 @@
 // Fleet: every agent, its state and why, today's usage, its open incidents; pause and resume.
 
 import {api} from '../api.js';
-import {el, replace, table, time, number, severityBadge, pageHeader, stat, SEVERITIES} from '../dom.js';
-import {refresh, debounce, link} from '../page.js';
+import {el, replace, focusView, table, time, number, severityBadge, pageHeader, stat, SEVERITIES} from '../dom.js';
+import {refresh, throttle, link} from '../page.js';
 
 export function render(view) {
+  // The dialog is mounted once beside the redrawn content: a live reload while it is open must
+  // not take it out of the top layer, nor the reason being typed with it.
+  const content = el('div');
   const dialog = reasonDialog();
-  const reload = () => refresh(view, () => api('/v1/agents'), ({agents}) =>
-    replace(view, pageHeader('Fleet'), summary(agents), fleetTable(agents, dialog.ask), dialog.node));
-  const soon = debounce(reload);
+  replace(view, content, dialog.node);
+  const reload = () => refresh(content, () => api('/v1/agents'), ({agents}) =>
+    replace(content, pageHeader('Fleet'), summary(agents), fleetTable(agents, dialog.ask)));
+  const soon = throttle(reload);
   reload();
   return {
     reload,
@@ -46,6 +50,7 @@ export function render(view) {
       try {
         await api(`/v1/agents/${encodeURIComponent(pending.agent)}/${pending.action}`, {method: 'POST', body: {reason: input.value}});
         node.close();
+        focusView();
         reload();
       } catch (failure) {
         error.textContent = failure.message;

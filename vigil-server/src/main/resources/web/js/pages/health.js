@@ -2,26 +2,24 @@
 
 import {api} from '../api.js';
 import {el, replace, pageHeader, select, stat, millis, percent, number} from '../dom.js';
-import {refresh, debounce, link} from '../page.js';
+import {refresh, throttle, link} from '../page.js';
 import {lineChart, barChart} from '../chart.js';
 
 /** Period → bucket size; about 12 to 28 buckets each, enough to see a trend, few enough to read. */
 const PERIODS = {
-  '1h': {label: 'Last hour', ms: 3600e3, step: '5m'},
-  '6h': {label: 'Last 6 hours', ms: 6 * 3600e3, step: '15m'},
-  '24h': {label: 'Last 24 hours', ms: 86400e3, step: '1h'},
-  '7d': {label: 'Last 7 days', ms: 7 * 86400e3, step: '6h'},
+  '1h': {label: 'Last hour', step: '5m'},
+  '6h': {label: 'Last 6 hours', step: '15m'},
+  '24h': {label: 'Last 24 hours', step: '1h'},
+  '7d': {label: 'Last 7 days', step: '6h'},
 };
 
 export function render(view, {params}) {
   const period = PERIODS[params.get('period')] ? params.get('period') : '24h';
-  const {ms, step} = PERIODS[period];
+  const {step} = PERIODS[period];
   const reload = () => refresh(view, async () => {
-    // The server's clock, not the browser's, says what "the last hour" is.
-    const now = (await api('/v1/stats/response')).until;
-    const since = new Date(new Date(now).getTime() - ms).toISOString();
-    const query = new URLSearchParams({since, until: now, step}).toString();
-    return Promise.all([api(`/v1/stats/response?since=${encodeURIComponent(since)}`), api(`/v1/stats/response/series?${query}`)]);
+    // The server's clock, not the browser's, says what "the last hour" is: the series ends at its now.
+    const series = await api(`/v1/stats/response/series?${new URLSearchParams({period, step})}`);
+    return [await api(`/v1/stats/response?since=${encodeURIComponent(series.since)}`), series];
   }, ([totals, {buckets}]) => replace(view,
     pageHeader('Response health', select('Period', 'period', Object.entries(PERIODS).map(([k, p]) => [k, p.label]), period,
       v => { location.hash = link('/health', {period: v}).slice(1); })),
@@ -37,7 +35,7 @@ export function render(view, {params}) {
         {name: 'delivery failures', values: buckets.map(b => b.delivery_failures)},
         {name: 'delivery retries', values: buckets.map(b => b.delivery_retries)}]}))));
   reload();
-  return {reload, onEvent: debounce(reload, 2000)}; // figures move slowly; no need to recompute per event
+  return {reload, onEvent: throttle(reload, 2000)}; // figures move slowly; no need to recompute per event
 }
 
 function percentiles(buckets, field) {

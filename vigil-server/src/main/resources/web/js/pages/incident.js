@@ -3,20 +3,36 @@
 
 import {api} from '../api.js';
 import {el, replace, time, number, millis, severityBadge, statusBadge, notice, SEVERITIES} from '../dom.js';
-import {refresh, debounce, link} from '../page.js';
+import {refresh, throttle, link} from '../page.js';
 
 export function render(view, {id}) {
   const path = `/v1/incidents/${encodeURIComponent(id)}`;
   const message = el('div', {id: 'action-message', 'aria-live': 'polite'});
+  // The parts a reload redraws. The feedback form is built once, at the first load, and never
+  // redrawn: a live update must not erase a note being typed. The rule (its runbook) does not
+  // change with the incident, so the rules are fetched once too.
+  const slots = {header: el('div'), main: el('div', {class: 'detail-main'}), facts: el('div'), lastFeedback: el('div')};
+  let rule;
   const reload = () => refresh(view,
-    () => Promise.all([api(path), api('/v1/rules')]),
-    ([incident, {rules}]) => replace(view,
-      el('p', {class: 'breadcrumb'}, el('a', {href: '#/incidents'}, '← Incidents')),
-      header(incident), message,
-      el('div', {class: 'detail-grid'},
-        el('div', {class: 'detail-main'}, timeline(incident), evidence(incident)),
-        el('aside', {class: 'detail-side'}, facts(incident), feedbackForm(incident), ruleCard(rules.find(r => r.id === incident.rule))))));
-  const soon = debounce(reload);
+    async () => {
+      const incident = await api(path);
+      if (rule === undefined) rule = (await api('/v1/rules')).rules.find(r => r.id === incident.rule) ?? null;
+      return incident;
+    },
+    incident => {
+      if (!view.contains(slots.header)) {
+        replace(view,
+          el('p', {class: 'breadcrumb'}, el('a', {href: '#/incidents'}, '← Incidents')),
+          slots.header, message,
+          el('div', {class: 'detail-grid'}, slots.main,
+            el('aside', {class: 'detail-side'}, slots.facts, feedbackForm(incident), ruleCard(rule))));
+      }
+      replace(slots.header, header(incident));
+      replace(slots.main, timeline(incident), evidence(incident));
+      replace(slots.facts, facts(incident));
+      replace(slots.lastFeedback, lastFeedback(incident));
+    });
+  const soon = throttle(reload);
   reload();
 
   return {
@@ -68,18 +84,26 @@ export function render(view, {id}) {
     const note = el('input', {id: 'feedback-note', name: 'note', type: 'text', maxlength: 4096, autocomplete: 'off'});
     return el('section', {class: 'card'},
       el('h2', {}, 'Feedback'),
-      i.feedback ? el('p', {class: 'small'}, `Last verdict: ${i.feedback.verdict.replace('_', ' ')}, right severity ${i.feedback.severity}, by ${i.feedback.actor} at `,
-        time(i.feedback.at)) : el('p', {class: 'muted small'}, 'Was this incident right? Feedback tunes the rules and feeds the response statistics.'),
+      slots.lastFeedback,
       el('form', {class: 'stack', onsubmit: e => {
         e.preventDefault();
-        act('Feedback recorded', () => api(`${path}/feedback`, {method: 'POST',
-          body: {verdict: verdict.value, severity: right.value, note: note.value || undefined}}));
+        act('Feedback recorded', async () => {
+          await api(`${path}/feedback`, {method: 'POST', body: {verdict: verdict.value, severity: right.value, note: note.value || undefined}});
+          note.value = '';
+        });
       }},
         el('label', {for: 'verdict'}, 'Verdict'), verdict,
         el('label', {for: 'right-severity'}, 'The right severity'), right,
         el('label', {for: 'feedback-note'}, 'Note (optional)'), note,
         el('button', {type: 'submit', class: 'button secondary', id: 'send-feedback'}, 'Send feedback')));
   }
+}
+
+function lastFeedback(i) {
+  return i.feedback
+    ? el('p', {class: 'small'}, `Last verdict: ${i.feedback.verdict.replace('_', ' ')}, right severity ${i.feedback.severity}, by ${i.feedback.actor} at `,
+      time(i.feedback.at))
+    : el('p', {class: 'muted small'}, 'Was this incident right? Feedback tunes the rules and feeds the response statistics.');
 }
 
 function facts(i) {

@@ -3,7 +3,7 @@
 
 import {api} from '../api.js';
 import {el, replace, table, time, number, severityBadge, statusBadge, pageHeader, select, notice, SEVERITIES} from '../dom.js';
-import {refresh, link} from '../page.js';
+import {refresh, keepingState, link} from '../page.js';
 
 const PAGE = 200;
 const PERIODS = [['', 'Any time'], ['1h', 'Last hour'], ['24h', 'Last 24 hours'], ['7d', 'Last 7 days'], ['30d', 'Last 30 days']];
@@ -14,7 +14,10 @@ export function render(view, {params}) {
   const since = filters.period ? new Date(Date.now() - PERIOD_MS[filters.period]).toISOString() : '';
   let incidents = [];
   let nextCursor = null;
+  let pages = 1;
   const fresh = new Set();
+  let drawPending = false;
+  let choices = null; // the agents and rules to filter by, loaded with the first page
   const list = el('div', {id: 'incident-list'});
   const more = el('div', {class: 'more'});
 
@@ -23,11 +26,19 @@ export function render(view, {params}) {
   }).filter(([, v]) => v)).toString();
 
   const reload = () => refresh(view,
-    () => Promise.all([api(query()), api('/v1/agents'), api('/v1/rules')]),
-    ([page, {agents}, {rules}]) => {
+    async () => {
+      choices ??= await Promise.all([api('/v1/agents'), api('/v1/rules')]);
+      return api(query());
+    },
+    page => {
       incidents = page.incidents;
       nextCursor = page.next_cursor;
-      replace(view, pageHeader('Incidents'), filterBar(agents.map(a => a.agent), rules.map(r => r.id)), list, more);
+      pages = 1;
+      fresh.clear();
+      if (!view.contains(list)) {
+        const [{agents}, {rules}] = choices;
+        replace(view, pageHeader('Incidents'), filterBar(agents.map(a => a.agent), rules.map(r => r.id)), list, more);
+      }
       draw();
     });
   reload();
@@ -45,7 +56,9 @@ export function render(view, {params}) {
       } else if (at >= 0) {
         incidents.splice(at, 1); // e.g. acknowledged while the list shows open incidents
       }
-      draw();
+      // As many as the pages loaded: an incident storm must not grow the table without end.
+      for (const gone of incidents.splice(PAGE * pages)) fresh.delete(gone.id);
+      drawSoon();
     },
   };
 
@@ -55,8 +68,18 @@ export function render(view, {params}) {
       && (!since || i.detected_at >= since);
   }
 
+  /** One redraw per frame, however many events arrive in it. */
+  function drawSoon() {
+    if (drawPending) return;
+    drawPending = true;
+    requestAnimationFrame(() => {
+      drawPending = false;
+      draw();
+    });
+  }
+
   function draw() {
-    replace(list, incidentTable(incidents, {fresh, empty: 'No incidents match these filters.'}));
+    keepingState(list, () => replace(list, incidentTable(incidents, {fresh, empty: 'No incidents match these filters.'})));
     replace(more, nextCursor ? el('button', {type: 'button', class: 'button secondary', onclick: loadMore}, 'Show more') : null);
   }
 
@@ -65,6 +88,7 @@ export function render(view, {params}) {
       const page = await api(query(nextCursor));
       incidents.push(...page.incidents.filter(i => !incidents.some(x => x.id === i.id)));
       nextCursor = page.next_cursor;
+      pages++;
       draw();
     } catch (e) {
       replace(more, notice(`Could not load more: ${e.message}`, 'error'));

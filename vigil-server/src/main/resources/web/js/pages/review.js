@@ -2,7 +2,7 @@
 
 import {api} from '../api.js';
 import {el, replace, time, pageHeader, notice} from '../dom.js';
-import {refresh, debounce} from '../page.js';
+import {refresh, throttle} from '../page.js';
 import {incidentTable} from './incidents.js';
 
 export function render(view) {
@@ -14,5 +14,5 @@ export function render(view) {
         el('span', {class: 'muted small'}, ` · ${b.incidents.length} incident${b.incidents.length === 1 ? '' : 's'}`)),
       incidentTable(b.incidents)))));
   reload();
-  return {reload, onEvent: debounce(reload)};
+  return {reload, onEvent: throttle(reload)};
 }

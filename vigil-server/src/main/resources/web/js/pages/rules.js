@@ -2,14 +2,14 @@
 
 import {api} from '../api.js';
 import {el, replace, table, time, number, severityBadge, pageHeader} from '../dom.js';
-import {refresh, debounce, link} from '../page.js';
+import {refresh, throttle, link} from '../page.js';
 
 export function render(view) {
   const reload = () => refresh(view, () => api('/v1/rules'), ({rules, last_reload: last}) => replace(view,
     pageHeader('Rules'),
     reloadStatus(last),
     table(['Rule', 'Severity', 'Category', 'Detects', 'Flags', 'Open', 'Last 7 days'], rules.map(r => [
-      el('details', {class: 'rule'},
+      el('details', {class: 'rule', 'data-key': r.id},
         el('summary', {}, el('span', {class: 'mono'}, r.id), el('div', {class: 'small'}, r.title)),
         el('dl', {class: 'facts small'},
           el('dt', {}, 'Condition'), el('dd', {}, el('code', {}, r.match)),
@@ -26,7 +26,7 @@ export function render(view) {
       r.incidents_7d ? el('a', {href: link('/incidents', {rule: r.id})}, number(r.incidents_7d)) : '0',
     ]), {className: 'rules', empty: 'No rules are active.'})));
   reload();
-  return {reload, onEvent: debounce(reload, 2000)};
+  return {reload, onEvent: throttle(reload, 2000)};
 }
 
 function reloadStatus(last) {

@@ -21,8 +21,8 @@ class OperatorFeedTest {
 
     @Test
     void aSubscriberThatStopsReadingIsDroppedOnceItsQueueIsFullWhileOthersGetEverything() {
-        OperatorFeed.Subscription stalled = feed.subscribe();
-        OperatorFeed.Subscription reading = feed.subscribe();
+        OperatorFeed.Subscription stalled = feed.subscribe("ops");
+        OperatorFeed.Subscription reading = feed.subscribe("ops");
         int received = 0;
         for (int i = 0; i <= OperatorFeed.QUEUE; i++) {
             feed.publish(new OperatorFeed.Message("incident", "{\"n\":" + i + "}")); // returns at once even for the stalled one
@@ -69,8 +69,15 @@ class OperatorFeedTest {
     }
 
     @Test
-    void subscribersAreLimited() {
-        for (int i = 0; i < OperatorFeed.MAX_SUBSCRIBERS; i++) assertThat(feed.subscribe()).isNotNull();
-        assertThat(feed.subscribe()).isNull();
+    void subscribersAreLimitedPerKeySoOneKeyCannotLockOutTheOthersAndInAll() {
+        for (int i = 0; i < OperatorFeed.MAX_SUBSCRIBERS_PER_KEY; i++) assertThat(feed.subscribe("greedy")).isNotNull();
+        OperatorFeed.Subscription last = feed.subscribe("other");
+        assertThat(feed.subscribe("greedy")).isNull();
+        assertThat(last).isNotNull();
+
+        last.cancel();
+        assertThat(feed.subscribe("other")).as("a cancelled subscription frees its place").isNotNull();
+        for (int key = 0; feed.subscribers() < OperatorFeed.MAX_SUBSCRIBERS; key++) assertThat(feed.subscribe("key-" + key)).isNotNull();
+        assertThat(feed.subscribe("yet-another")).isNull();
     }
 }

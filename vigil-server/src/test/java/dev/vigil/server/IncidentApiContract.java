@@ -142,4 +142,21 @@ abstract class IncidentApiContract {
                 .contains("vigil_detection_latency_seconds_count{severity=\"critical\"} 1")
                 .contains("vigil_detection_latency_seconds_bucket{severity=\"low\",le=");
     }
+
+    @Test
+    void rulesCountTheirOpenIncidentsAndThoseOfTheLastSevenDays() {
+        start();
+        String resolved = violation("count-a").get("id").textValue();
+        violation("count-b");
+        vigil.post("/v1/incidents/" + resolved + "/resolve", OPERATOR, "application/json", "{}");
+        vigil.clock.set(TestVigil.START.plus(Duration.ofDays(8)));
+        violation("count-c");
+
+        JsonNode rule = null;
+        for (JsonNode r : vigil.get("/v1/rules", OPERATOR).json().get("rules")) {
+            if (r.get("id").textValue().equals("policy-violation")) rule = r;
+        }
+        assertThat(rule.get("open_incidents").intValue()).as("b and c").isEqualTo(2);
+        assertThat(rule.get("incidents_7d").intValue()).as("c only").isEqualTo(1);
+    }
 }

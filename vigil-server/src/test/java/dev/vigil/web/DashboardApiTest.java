@@ -72,6 +72,19 @@ class DashboardApiTest {
     }
 
     @Test
+    void everyResponseCarriesTheSecurityHeadersEvenNotFoundAndErrors() {
+        for (TestVigil.Response r : java.util.List.of(vigil.get("/", null), vigil.get("/v1/agents", OPERATOR),
+                vigil.get("/no/such/page", null), vigil.get("/v1/agents", null), vigil.get("/v1/agents", AGENT),
+                vigil.get("/v1/stats/response/series?step=soon", OPERATOR))) {
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(r.toString()).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("default-src 'self'", "frame-ancestors 'none'"));
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(r.toString()).contains("DENY");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as(r.toString()).contains("no-referrer");
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(r.toString()).contains("nosniff");
+        }
+    }
+
+    @Test
     void theOperatorStreamCarriesIncidentChangesAndAgentControlChanges() throws Exception {
         assertThat(streamStatus(null)).isEqualTo(401);
         assertThat(streamStatus(AGENT)).isEqualTo(403);
@@ -89,20 +102,24 @@ class DashboardApiTest {
             assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo(": connected"); // subscribed from here on
 
             String id = openIncident("stream-bot", SUBOPTIMAL);
-            JsonNode opened = next(lines, "incident");
-            assertThat(opened.get("change").textValue()).isEqualTo("opened");
+            JsonNode opened = nextChange(lines, "opened");
             assertThat(opened.get("incident").get("id").textValue()).isEqualTo(id);
             assertThat(opened.get("incident").has("evidence")).isFalse();
 
             vigil.post("/v1/incidents/" + id + "/ack", OPERATOR, "application/json", "{}");
-            JsonNode acknowledged = next(lines, "incident");
-            assertThat(acknowledged.get("change").textValue()).isEqualTo("acknowledged");
+            JsonNode acknowledged = nextChange(lines, "acknowledged");
             assertThat(acknowledged.get("incident").get("status").textValue()).isEqualTo("acknowledged");
 
             vigil.post("/v1/agents/stream-bot/pause", OPERATOR, "application/json", "{\"reason\":\"checking\"}");
             JsonNode paused = next(lines, "agent");
             assertThat(paused.get("agent").textValue()).isEqualTo("stream-bot");
             assertThat(paused.get("state").textValue()).isEqualTo("paused");
+
+            // A critical incident pauses its agent: the action's result reaches the stream too.
+            String critical = openIncident("acting-bot", VIOLATION);
+            JsonNode updated = nextChange(lines, "updated");
+            assertThat(updated.get("incident").get("id").textValue()).isEqualTo(critical);
+            assertThat(updated.get("incident").get("timeline").findValuesAsText("type")).anyMatch(t -> t.startsWith("action_"));
         } finally {
             stream.body().close();
         }
@@ -118,6 +135,13 @@ class DashboardApiTest {
         HttpResponse<java.io.InputStream> r = HttpClient.newHttpClient().send(streamRequest(key), HttpResponse.BodyHandlers.ofInputStream());
         r.body().close();
         return r.statusCode();
+    }
+
+    /** The next incident event of {@code change}; others (such as the response stage's updates) are skipped. */
+    private static JsonNode nextChange(BlockingQueue<String> lines, String change) throws Exception {
+        JsonNode event;
+        do event = next(lines, "incident"); while (!event.get("change").textValue().equals(change));
+        return event;
     }
 
     /** The data of the next event of {@code type}, skipping comments and other events. */
@@ -169,6 +193,52 @@ class DashboardApiTest {
         assertThat(tooFine.json().get("error").textValue()).contains("86400 buckets");
         assertThat(vigil.get("/v1/stats/response/series?since=" + START + "&until=" + START, OPERATOR).status()).isEqualTo(400);
         assertThat(vigil.get("/v1/stats/response/series", AGENT).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aSeriesCoversOnlyItsPeriodWhichIsBoundedAndOutlandishInstantsAreRefused() {
+        openIncident("inside-bot", SUBOPTIMAL);
+        vigil.clock.set(START.plus(Duration.ofHours(2)));
+        openIncident("after-bot", VIOLATION);
+        JsonNode first = vigil.get("/v1/stats/response/series?since=" + START + "&until=" + START.plus(Duration.ofHours(1)) + "&step=1h", OPERATOR).json();
+        assertThat(first.get("buckets")).hasSize(1);
+        assertThat(first.get("buckets").get(0).get("incidents").intValue()).isEqualTo(1);
+
+        JsonNode lastHour = vigil.get("/v1/stats/response/series?period=1h&step=5m", OPERATOR).json();
+        assertThat(lastHour.get("until").textValue()).isEqualTo(vigil.clock.instant().toString());
+        assertThat(lastHour.get("since").textValue()).isEqualTo(vigil.clock.instant().minus(Duration.ofHours(1)).toString());
+        assertThat(lastHour.get("buckets")).hasSize(12);
+
+        TestVigil.Response tooLong = vigil.get("/v1/stats/response/series?since=" + START.minus(Duration.ofDays(91)) + "&until=" + START + "&step=7d", OPERATOR);
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().get("error").textValue()).contains("at most 90 days");
+        for (String query : java.util.List.of("since=-1000000000-01-01T00:00:00Z", "until=+1000000000-12-31T23:59:59Z",
+                "step=999999999999999d", "period=99999999999999999999d", "step=100d")) {
+            assertThat(vigil.get("/v1/stats/response/series?" + query, OPERATOR).status()).as(query).isEqualTo(400);
+        }
+        assertThat(vigil.get("/v1/stats/response?since=-1000000000-01-01T00:00:00Z", OPERATOR).status()).isEqualTo(400);
+    }
+
+    @Test
+    void oneKeyHoldingTooManyStreamsDoesNotLockOutTheOthers() throws Exception {
+        java.util.List<java.io.InputStream> held = new java.util.ArrayList<>();
+        try {
+            String first;
+            do {
+                java.io.InputStream stream = HttpClient.newHttpClient().send(streamRequest(dev.vigil.server.TestVigil.ADMIN),
+                        HttpResponse.BodyHandlers.ofInputStream()).body();
+                held.add(stream);
+                first = new java.io.BufferedReader(new java.io.InputStreamReader(stream)).readLine();
+            } while (first.equals(": connected") && held.size() <= 64);
+            assertThat(first).as("the admin key is turned away").contains("too many");
+            assertThat(held.size()).as("after its own limit, far below the global one").isLessThan(64);
+
+            java.io.InputStream other = HttpClient.newHttpClient().send(streamRequest(OPERATOR), HttpResponse.BodyHandlers.ofInputStream()).body();
+            held.add(other);
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(other)).readLine()).isEqualTo(": connected");
+        } finally {
+            for (java.io.InputStream stream : held) stream.close();
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.vigil.web;
 
+import static dev.vigil.server.TestVigil.ADMIN;
+import static dev.vigil.server.TestVigil.AGENT;
 import static dev.vigil.server.TestVigil.OPERATOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,7 +85,7 @@ class DashboardBrowserTest {
         assertThat(browser.driver.executeScript("return sessionStorage.length")).isEqualTo(0L);
 
         browser.signIn(vigil.url(""), OPERATOR);
-        WebElement row = waitFor("table.fleet tbody tr");
+        WebElement row = waitFor("table.fleet button[data-agent=fleet-a]").findElement(By.xpath("ancestor::tr"));
         assertThat(row.getText()).contains("fleet-a", "owner payments", "RUNNING", "1,500", "$0.25");
         assertThat(browser.driver.getCurrentUrl()).doesNotContain(OPERATOR);
         assertThat(browser.driver.executeScript("return sessionStorage.getItem('vigil.operatorKey')")).isEqualTo(OPERATOR);
@@ -151,6 +153,153 @@ class DashboardBrowserTest {
         JsonNode control = vigil.get("/v1/agents/pause-bot/control", OPERATOR).json();
         assertThat(control.get("state").textValue()).isEqualTo("running");
         assertThat(control.get("reason").textValue()).startsWith("spend explained by the quarterly batch");
+    }
+
+    /** Marks what {@code css} finds now, so {@link #waitUntilRedrawn} can tell a live reload has replaced it. */
+    private void markDrawn(String css) {
+        browser.driver.executeScript("document.querySelector(arguments[0]).dataset.drawnBefore = ''", css);
+    }
+
+    private void waitUntilRedrawn(String css) {
+        waitFor(css + ":not([data-drawn-before])");
+    }
+
+    private Object script(String js, Object... args) {
+        return browser.driver.executeScript(js, args);
+    }
+
+    @Test
+    void theResumeDialogStaysOpenWithTheTypedReasonWhileTheFleetReloadsLive() {
+        vigil.post("/v1/agents/dialog-bot/pause", OPERATOR, "application/json", "{\"reason\":\"stuck\"}");
+        vigil.post("/v1/agents/bystander-bot/pause", OPERATOR, "application/json", "{\"reason\":\"stuck\"}");
+        signIn();
+        waitFor("button[data-action=resume][data-agent=dialog-bot]").click();
+        waitFor("dialog[open] #reason").sendKeys("half typed");
+
+        // Someone else resumes another agent: the fleet reloads behind the dialog.
+        vigil.post("/v1/agents/bystander-bot/resume", OPERATOR, "application/json", "{\"reason\":\"fine\"}");
+        browser.waitUpTo(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button[data-action=pause][data-agent=bystander-bot]")));
+        assertThat(script("return document.querySelector('dialog').matches(':modal')")).isEqualTo(true);
+        assertThat(script("return document.activeElement.id")).isEqualTo("reason");
+        WebElement reason = browser.driver.findElement(By.id("reason"));
+        assertThat(reason.getAttribute("value")).isEqualTo("half typed");
+
+        reason.sendKeys(" and finished");
+        browser.driver.findElement(By.cssSelector("dialog[open] button[type=submit]")).click();
+        waitFor("button[data-action=pause][data-agent=dialog-bot]");
+        assertThat(vigil.get("/v1/agents/dialog-bot/control", OPERATOR).json().get("reason").textValue()).startsWith("half typed and finished");
+        assertThat(script("return document.activeElement.id")).as("focus back on the page").isEqualTo("view");
+    }
+
+    @Test
+    void aFeedbackNoteBeingTypedSurvivesALiveUpdateOfItsIncident() {
+        vigil.accept("[" + event("note-bot", "\"kind\":\"decision\",\"flags\":[\"suboptimal\"]") + "]");
+        await().atMost(WAIT).until(() -> !vigil.incidents("?agent=note-bot").isEmpty());
+        String id = vigil.incidents("?agent=note-bot").getFirst().get("id").textValue();
+        signIn();
+        open("#/incidents/" + id);
+        waitFor("#feedback-note").sendKeys("looks like a real");
+
+        vigil.post("/v1/incidents/" + id + "/ack", OPERATOR, "application/json", "{}");
+        browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".incident-header .badges"), "ACKNOWLEDGED"));
+        assertThat(waitFor("#timeline").getText()).contains("Acknowledged");
+        assertThat(script("return document.activeElement.id")).isEqualTo("feedback-note");
+        WebElement note = browser.driver.findElement(By.id("feedback-note"));
+        assertThat(note.getAttribute("value")).isEqualTo("looks like a real");
+
+        note.sendKeys(" problem");
+        browser.driver.findElement(By.id("send-feedback")).click();
+        browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Feedback"));
+        assertThat(vigil.get("/v1/incidents/" + id, OPERATOR).json().get("feedback").get("note").textValue()).isEqualTo("looks like a real problem");
+        assertThat(browser.driver.findElement(By.id("feedback-note")).getAttribute("value")).isEmpty();
+    }
+
+    @Test
+    void anOpenRuleStaysOpenWhenTheRulesPageReloadsLive() {
+        signIn();
+        open("#/rules");
+        waitFor("details[data-key=policy-violation] summary").click();
+        markDrawn("table.rules");
+        vigil.accept("[" + event("rules-bot", "\"kind\":\"policy_violation\"") + "]");
+        waitUntilRedrawn("table.rules");
+        assertThat(script("return document.querySelector('details[data-key=policy-violation]').open")).isEqualTo(true);
+        assertThat(script("return document.querySelector('details[data-key=tool-loop]').open")).isEqualTo(false);
+    }
+
+    @Test
+    void aStreamTurnedAwayIsNeverShownLiveAndIsRetriedLessAndLessOften() throws Exception {
+        // Another key (the admin's) holds every stream it may: the dashboard signed in with it is turned away.
+        List<java.io.InputStream> held = new java.util.ArrayList<>();
+        try {
+            for (;;) {
+                java.io.InputStream stream = openStream(ADMIN);
+                held.add(stream);
+                String first = new java.io.BufferedReader(new java.io.InputStreamReader(stream)).readLine();
+                if (!first.equals(": connected")) break;
+            }
+            browser.driver.get(vigil.url("/"));
+            script("sessionStorage.clear()");
+            browser.driver.navigate().refresh();
+            waitFor("#key").sendKeys(ADMIN);
+            script("window.__states = []; new MutationObserver(() => __states.push(live.dataset.state))"
+                    + ".observe(document.getElementById('live'), {attributes: true})");
+            browser.driver.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+
+            String attempts = "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/v1/stream')).map(e => e.startTime)";
+            browser.waitUpTo(WAIT).until(d -> ((List<?>) script(attempts)).size() >= 3);
+            List<?> starts = (List<?>) script(attempts);
+            double first = ((Number) starts.get(1)).doubleValue() - ((Number) starts.get(0)).doubleValue();
+            double second = ((Number) starts.get(2)).doubleValue() - ((Number) starts.get(1)).doubleValue();
+            assertThat(second).as("the pause before retrying grows").isGreaterThan(first * 1.5);
+            assertThat(((List<?>) script("return window.__states")).stream().map(String::valueOf).toList()).isNotEmpty().doesNotContain("live");
+            assertThat(waitFor("#live").getText()).isEqualTo("Reconnecting…");
+            assertThat(waitFor("table.fleet").isDisplayed()).as("the pages still work").isTrue();
+        } finally {
+            for (java.io.InputStream stream : held) stream.close();
+        }
+    }
+
+    @Test
+    void aKeyRefusedTheStreamSaysSoInsteadOfRetryingSilently() {
+        signIn();
+        script("sessionStorage.setItem('vigil.operatorKey', arguments[0])", AGENT);
+        browser.driver.navigate().refresh();
+        browser.waitUpTo(WAIT).until(ExpectedConditions.attributeToBe(By.id("live"), "data-state", "refused"));
+        assertThat(browser.driver.findElement(By.id("live")).getText()).contains("Not live", "role agent");
+    }
+
+    @Test
+    void aStormOfLiveEventsStillGetsRegularReloads() {
+        signIn();
+        browser.driver.manage().timeouts().scriptTimeout(WAIT);
+        // Events every 10 ms, reloads at most every 100 ms: a debounce would wait for a pause that never comes.
+        Object reloads = browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/js/page.js').then(({throttle}) => {
+                  let calls = 0;
+                  const reload = throttle(() => calls++, 100);
+                  const storm = setInterval(reload, 10);
+                  const watch = setInterval(() => {
+                    if (calls < 3) return;
+                    clearInterval(storm);
+                    clearInterval(watch);
+                    done(calls);
+                  }, 10);
+                });""");
+        assertThat((Long) reloads).isGreaterThanOrEqualTo(3L);
+    }
+
+    @Test
+    void aMalformedLinkExplainsItselfInsteadOfABlankPage() {
+        signIn();
+        open("#/incidents/%E0%A4%A");
+        assertThat(waitFor("#view .notice-error").getText()).contains("malformed");
+    }
+
+    private java.io.InputStream openStream(String key) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(vigil.url("/v1/stream")))
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + key).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream()).body();
     }
 
     @Test
