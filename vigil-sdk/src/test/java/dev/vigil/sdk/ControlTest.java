@@ -101,7 +101,8 @@ class ControlTest {
             assertThat(streams).hasValue(0);
 
             task.guard();
-            await().atMost(Duration.ofSeconds(10)).until(() -> streams.get() == 1);
+            // At least one: this proxy does not pass the stream's Accept header on, so the SDK retries it.
+            await().atMost(Duration.ofSeconds(10)).until(() -> streams.get() >= 1);
         }
     }
 

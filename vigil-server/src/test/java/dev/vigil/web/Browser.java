@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -26,6 +27,19 @@ final class Browser implements AutoCloseable {
 
     final ChromeDriver driver;
     private final Path profile;
+
+    /**
+     * Skips the calling test class with a message when Chromium or chromedriver is missing, so the
+     * README's test command works on a machine without them; unless {@code VIGIL_REQUIRE_BROWSER=1}
+     * (set by CI), where a missing browser is a failure, not a skip.
+     */
+    static void assumeInstalled() {
+        boolean installed = Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
+        if (installed) return;
+        String missing = CHROMIUM + " and " + CHROMEDRIVER + " are needed (Debian: apt-get install chromium chromium-driver)";
+        if ("1".equals(System.getenv("VIGIL_REQUIRE_BROWSER"))) throw new IllegalStateException("the browser is required (VIGIL_REQUIRE_BROWSER=1): " + missing);
+        Assumptions.abort("dashboard browser tests skipped: " + missing);
+    }
 
     Browser(int width, int height) {
         try {
