@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * counted as dropped).
  *
  * <p>Answers: 202 delivers the batch (the invalid events listed in it are rejected); 413 splits
- * the batch in halves; 429 waits the {@code Retry-After} and sends the same body again, and a
- * second 429 in a row splits it (a batch larger than the agent's burst would never be admitted
- * whole). 408, 502, 503, 504 and connection failures mean the server is away: the same body is
+ * the batch in halves (the server answers it, too, for a batch holding more events of one agent
+ * than that agent's rate-limit burst). 429 (an agent over its rate), 408, 502, 503, 504 and
+ * connection failures mean the server cannot take it now: the same body is
  * retried, for as long as it takes, after the {@code Retry-After} the server gave, else after a
  * backoff. Any other 5xx is the server failing on this batch: after
  * {@link #SERVER_FAILURES_BEFORE_SPLIT} in a row the batch is split, and a single event rejected,
@@ -174,7 +174,6 @@ final class Sender {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(batch.body())).build();
         int size = batch.events().size();
-        int rateLimited = 0;
         int serverFailures = 0;
         while (true) {
             long waitNanos;
@@ -194,7 +193,6 @@ final class Sender {
                     refused(size, status, r.body());
                     return;
                 }
-                rateLimited = status == 429 ? rateLimited + 1 : 0;
                 serverFailures = failsOnTheBatch(status) ? serverFailures + 1 : 0;
                 if (serverFailures >= SERVER_FAILURES_BEFORE_SPLIT && size == 1) {
                     refused(size, status, r.body());
@@ -202,13 +200,12 @@ final class Sender {
                 }
                 waitNanos = retryAfterNanos(r).map(n -> Math.max(n, config.minBackoff().toNanos())).orElseGet(backoff::nextNanos);
                 down("HTTP " + status + " " + abbreviate(r.body()));
-                // A batch larger than the agent's burst is refused however long it waits; one failing the server may hide one bad event.
-                if (size > 1 && (rateLimited >= 2 || serverFailures >= SERVER_FAILURES_BEFORE_SPLIT)) {
+                // A batch the server keeps failing on may hide one bad event: halve it to find that one.
+                if (size > 1 && serverFailures >= SERVER_FAILURES_BEFORE_SPLIT) {
                     if (waitOrDrop(waitNanos, size)) split(batch);
                     return;
                 }
             } catch (IOException e) {
-                rateLimited = 0;
                 serverFailures = 0;
                 waitNanos = backoff.nextNanos();
                 down(e.toString());
