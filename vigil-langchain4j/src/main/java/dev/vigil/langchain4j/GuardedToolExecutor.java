@@ -10,6 +10,8 @@ import dev.langchain4j.service.tool.ToolExecutor;
 import dev.vigil.sdk.EventBuilder;
 import dev.vigil.sdk.Recorder;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -40,8 +42,7 @@ final class GuardedToolExecutor implements ToolExecutor {
                 ToolExecutionResult::resultText);
     }
 
-    private <T> T run(ToolExecutionRequest request, Supplier<T> tool, java.util.function.Predicate<T> failed,
-                      java.util.function.Function<T, String> text) {
+    private <T> T run(ToolExecutionRequest request, Supplier<T> tool, Predicate<T> failed, Function<T, String> text) {
         Recorder scope = recorder.get();
         scope.guard();
         long started = System.nanoTime();

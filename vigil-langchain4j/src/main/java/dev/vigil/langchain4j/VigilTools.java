@@ -4,6 +4,7 @@ import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.langchain4j.service.tool.ToolProvider;
+import dev.langchain4j.service.tool.ToolProviderRequest;
 import dev.langchain4j.service.tool.ToolProviderResult;
 import dev.langchain4j.service.tool.ToolErrorHandlerResult;
 import dev.langchain4j.service.tool.ToolExecutionErrorHandler;
@@ -87,7 +88,7 @@ public final class VigilTools {
         Objects.requireNonNull(provider, "provider");
         return new ToolProvider() {
             @Override
-            public ToolProviderResult provideTools(dev.langchain4j.service.tool.ToolProviderRequest request) {
+            public ToolProviderResult provideTools(ToolProviderRequest request) {
                 ToolProviderResult provided = provider.provideTools(request);
                 ToolProviderResult.Builder out = ToolProviderResult.builder().immediateReturnToolNames(provided.immediateReturnToolNames());
                 provided.tools().forEach((spec, executor) -> out.add(spec, guarded(current, executor)));
