@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -65,6 +70,11 @@ class DashboardBrowserTest {
 
     private void open(String hash) {
         browser.driver.executeScript("location.hash = arguments[0]", hash);
+    }
+
+    /** Runs {@code read} until it completes without meeting an element that a live redraw replaced meanwhile. */
+    private <T> T untilFresh(Function<WebDriver, T> read) {
+        return browser.waitUpTo(WAIT).ignoring(StaleElementReferenceException.class).until(read::apply);
     }
 
     private WebElement waitFor(String css) {
@@ -121,12 +131,18 @@ class DashboardBrowserTest {
         }
         vigil.accept(loop.append(']').toString());
 
-        WebElement row = waitFor("#incident-list tr[data-incident]");
-        assertThat(row.getText()).contains("HIGH", "Agent repeats the same tool call", "loop-bot", "OPEN");
+        // The row is drawn again as the incident's actions complete: read and click it afresh each time.
+        String rowCss = "#incident-list tr[data-incident]";
+        waitFor(rowCss);
+        String rowText = untilFresh(d -> d.findElement(By.cssSelector(rowCss)).getText());
+        assertThat(rowText).contains("HIGH", "Agent repeats the same tool call", "loop-bot", "OPEN");
         assertThat(browser.driver.executeScript("return window.__sameDocument")).as("no reload").isEqualTo(true);
 
-        String id = row.getAttribute("data-incident");
-        row.findElement(By.tagName("a")).click();
+        String id = untilFresh(d -> d.findElement(By.cssSelector(rowCss)).getAttribute("data-incident"));
+        untilFresh(d -> {
+            d.findElement(By.cssSelector(rowCss + " a")).click();
+            return true;
+        });
         waitFor("#acknowledge").click();
         browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".incident-header .badges"), "ACKNOWLEDGED"));
         assertThat(waitFor("#timeline").getText()).contains("Acknowledged", "by VIGIL_OPERATOR_KEY");
@@ -155,6 +171,34 @@ class DashboardBrowserTest {
         JsonNode control = vigil.get("/v1/agents/pause-bot/control", OPERATOR).json();
         assertThat(control.get("state").textValue()).isEqualTo("running");
         assertThat(control.get("reason").textValue()).startsWith("spend explained by the quarterly batch");
+    }
+
+    @Test
+    void aPausedAgentCanBeResumedWithTheKeyboardAlone() {
+        vigil.post("/v1/agents/keyboard-bot/pause", OPERATOR, "application/json", "{\"reason\":\"stuck\"}");
+        signIn();
+        String resume = "button[data-action=resume][data-agent=keyboard-bot]";
+        waitFor(resume);
+
+        // Tab from the top of the page until the agent's Resume button has the focus: it is reachable in the tab order.
+        script("document.activeElement.blur()");
+        Actions keyboard = new Actions(browser.driver);
+        boolean reached = false;
+        for (int presses = 0; presses < 60 && !reached; presses++) {
+            keyboard.sendKeys(Keys.TAB).perform();
+            reached = (Boolean) script("return document.activeElement.matches(arguments[0])", resume);
+        }
+        assertThat(reached).as("Resume reachable with Tab").isTrue();
+
+        keyboard.sendKeys(Keys.ENTER).perform();
+        waitFor("dialog[open] #reason");
+        assertThat(script("return document.activeElement.id")).as("the dialog takes the focus").isEqualTo("reason");
+        keyboard.sendKeys("resumed from the keyboard", Keys.ENTER).perform();
+
+        waitFor("button[data-action=pause][data-agent=keyboard-bot]");
+        JsonNode control = vigil.get("/v1/agents/keyboard-bot/control", OPERATOR).json();
+        assertThat(control.get("state").textValue()).isEqualTo("running");
+        assertThat(control.get("reason").textValue()).startsWith("resumed from the keyboard");
     }
 
     /** Marks what {@code css} finds now, so {@link #waitUntilRedrawn} can tell a live reload has replaced it. */
