@@ -62,7 +62,29 @@ public record Incident(
     }
 
     /** One thing that happened to the incident: detected, acknowledged, resolved, feedback, actions. */
-    public record TimelineEntry(Instant at, String type, String actor, String detail) {}
+    public record TimelineEntry(Instant at, Type type, String actor, String detail) {
+        /** What kind of thing; code that reads a timeline matches these, never the prose of {@code detail}. */
+        public enum Type {
+            DETECTED, ACKNOWLEDGED, RESOLVED,
+            /** Resolved by Vigil because the agent's answer to a retry directive was a success. */
+            RECOVERED,
+            ESCALATED, FEEDBACK, ACTION_SUCCEEDED, ACTION_FAILED, ACTION_SKIPPED,
+            /** An automatic action undone: a pause resumed, telemetry back to normal. */
+            REVERTED;
+
+            @JsonValue
+            public String wire() {
+                return name().toLowerCase();
+            }
+
+            @JsonCreator
+            public static Type fromWire(String name) {
+                for (Type t : values()) if (t.wire().equals(name)) return t;
+                // Incidents stored before these types existed said "action" for a skipped ticket.
+                return "action".equals(name) ? ACTION_SKIPPED : null;
+            }
+        }
+    }
 
     /** An operator's verdict on the incident. */
     public record Feedback(Verdict verdict, Severity severity, String note, String actor, Instant at) {}

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import dev.vigil.incident.Incident.TimelineEntry.Type;
 
 /**
  * Turns signals into incidents, one active incident per fingerprint, and carries out the
@@ -30,29 +32,15 @@ import java.util.Set;
  * each batch of events. A storm of signals thus costs one transaction per batch instead of one
  * per signal. Every lifecycle call flushes first.
  *
- * <p>Concurrency: all methods are synchronized, so the detection thread and API requests
- * (acknowledge, resolve, feedback) never interleave on one incident.
+ * <p>Changes: every new incident and every change is handed to {@code changes} as an
+ * {@link IncidentChange}, in the order they happened. That happens under this manager's lock, so
+ * the consumer only hands it over (a queue, a broadcast) and never blocks or does I/O there;
+ * the response stage runs playbooks on a thread of its own.
+ *
+ * <p>Concurrency: all methods are synchronized, so the detection thread, the response stage and
+ * API requests (acknowledge, resolve, feedback) never interleave on one incident.
  */
 public final class IncidentManager {
-    /** Told about new incidents and lifecycle changes, for metrics and the response stage. */
-    public interface Listener {
-        void opened(Incident incident, Rule rule);
-
-        /** After acknowledge or resolve; {@code transition} is {@code acknowledged} or {@code resolved}. */
-        default void transitioned(Incident incident, String transition) {}
-
-        /** After an operator's verdict. */
-        default void feedback(Incident incident) {}
-
-        /**
-         * After the response stage changed the incident: an action's result on its timeline, an
-         * escalation, a ticket. Called under the manager's lock, like the others: keep it cheap.
-         */
-        default void updated(Incident incident) {}
-
-        Listener NONE = (incident, rule) -> {};
-    }
-
     /** Timeline entries kept per incident; the detection entry and the latest are what matter. */
     private static final int MAX_TIMELINE = 500;
     /** Active incidents cached by fingerprint; beyond this the least recently signalled are saved and dropped. */
@@ -62,7 +50,7 @@ public final class IncidentManager {
     private final IncidentStore store;
     private final Clock clock;
     private final int maxEvidence;
-    private final Listener listener;
+    private final Consumer<IncidentChange> changes;
     private final Set<String> dirty = new LinkedHashSet<>(); // saved in signal order
     private final Map<String, Incident> active = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -73,11 +61,11 @@ public final class IncidentManager {
         }
     };
 
-    public IncidentManager(IncidentStore store, Clock clock, int maxEvidence, Listener listener) {
+    public IncidentManager(IncidentStore store, Clock clock, int maxEvidence, Consumer<IncidentChange> changes) {
         this.store = store;
         this.clock = clock;
         this.maxEvidence = maxEvidence;
-        this.listener = listener;
+        this.changes = changes;
     }
 
     public IncidentStore store() {
@@ -108,10 +96,10 @@ public final class IncidentManager {
                 rule.category(), trigger.agent(), signal.group(), Incident.Status.OPEN, 1, trigger.ts(), trigger.ts(), now,
                 Duration.between(trigger.receivedAt(), now).toMillis(), Duration.between(trigger.ts(), now).toMillis(),
                 rule.labels(), isDrill(trigger), rule.dryRun(), List.of(evidence),
-                List.of(new Incident.TimelineEntry(now, "detected", "vigil", signal.reason())), null, false, null);
+                List.of(new Incident.TimelineEntry(now, Type.DETECTED, "vigil", signal.reason())), null, false, null);
         active.put(created.fingerprint(), created);
         dirty.add(created.fingerprint());
-        listener.opened(created, rule);
+        changes.accept(new IncidentChange(IncidentChange.Kind.OPENED, created));
         return created;
     }
 
@@ -129,18 +117,27 @@ public final class IncidentManager {
         if (i.status() != Incident.Status.OPEN) {
             throw new IncidentException(IncidentException.Reason.CONFLICT, "incident " + id + " is " + i.status().wire() + ", not open");
         }
-        Incident updated = transition(i, Incident.Status.ACKNOWLEDGED, "acknowledged", actor, note);
-        listener.transitioned(updated, "acknowledged");
+        Incident updated = transition(i, Incident.Status.ACKNOWLEDGED, Type.ACKNOWLEDGED, actor, note);
+        changes.accept(new IncidentChange(IncidentChange.Kind.ACKNOWLEDGED, updated));
         return updated;
     }
 
     public synchronized Incident resolve(String id, String actor, String note) {
+        return resolve(id, Type.RESOLVED, actor, note);
+    }
+
+    /** Resolves the incident because the agent's retry succeeded: on the timeline as {@link Type#RECOVERED}. */
+    public synchronized Incident recover(String id, String detail) {
+        return resolve(id, Type.RECOVERED, "vigil", detail);
+    }
+
+    private Incident resolve(String id, Type type, String actor, String note) {
         Incident i = find(id);
         if (i.status() == Incident.Status.RESOLVED) {
             throw new IncidentException(IncidentException.Reason.CONFLICT, "incident " + id + " is already resolved");
         }
-        Incident updated = transition(i, Incident.Status.RESOLVED, "resolved", actor, note);
-        listener.transitioned(updated, "resolved");
+        Incident updated = transition(i, Incident.Status.RESOLVED, type, actor, note);
+        changes.accept(new IncidentChange(IncidentChange.Kind.RESOLVED, updated));
         return updated;
     }
 
@@ -154,9 +151,11 @@ public final class IncidentManager {
         Incident i = find(id);
         if (i.escalated() || !i.active()) return null;
         Incident escalated = i.with(true, i.ticket());
-        return updated(escalated.with(escalated.status(), escalated.count(), escalated.lastSeen(), escalated.evidence(),
-                append(escalated.timeline(), new Incident.TimelineEntry(clock.instant(), "escalated", "vigil", detail)),
+        Incident saved = save(escalated.with(escalated.status(), escalated.count(), escalated.lastSeen(), escalated.evidence(),
+                append(escalated.timeline(), new Incident.TimelineEntry(clock.instant(), Type.ESCALATED, "vigil", detail)),
                 escalated.feedback()));
+        changes.accept(new IncidentChange(IncidentChange.Kind.ESCALATED, saved));
+        return saved;
     }
 
     /** Keeps the id or URL of the ticket opened for the incident. */
@@ -181,13 +180,13 @@ public final class IncidentManager {
         Incident.Feedback feedback = new Incident.Feedback(verdict, right, note, actor, now);
         String detail = verdict.wire() + ", right severity " + right.wire() + (note == null || note.isBlank() ? "" : ": " + note);
         Incident updated = save(i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
-                append(i.timeline(), new Incident.TimelineEntry(now, "feedback", actor, detail)), feedback));
-        listener.feedback(updated);
+                append(i.timeline(), new Incident.TimelineEntry(now, Type.FEEDBACK, actor, detail)), feedback));
+        changes.accept(new IncidentChange(IncidentChange.Kind.FEEDBACK, updated));
         return updated;
     }
 
     /** Adds an entry to the timeline (actions of the response stage use this). */
-    public synchronized Incident record(String id, String type, String actor, String detail) {
+    public synchronized Incident record(String id, Type type, String actor, String detail) {
         Incident i = find(id);
         return updated(i.with(i.status(), i.count(), i.lastSeen(), i.evidence(),
                 append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, detail)), i.feedback()));
@@ -195,11 +194,11 @@ public final class IncidentManager {
 
     private Incident updated(Incident changed) {
         Incident saved = save(changed);
-        listener.updated(saved);
+        changes.accept(new IncidentChange(IncidentChange.Kind.UPDATED, saved));
         return saved;
     }
 
-    private Incident transition(Incident i, Incident.Status to, String type, String actor, String note) {
+    private Incident transition(Incident i, Incident.Status to, Type type, String actor, String note) {
         return save(i.with(to, i.count(), i.lastSeen(), i.evidence(),
                 append(i.timeline(), new Incident.TimelineEntry(clock.instant(), type, actor, note)), i.feedback()));
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Where incidents are kept: the server's database, or memory for replay. */
 public interface IncidentStore {
@@ -23,6 +24,24 @@ public interface IncidentStore {
 
     /** Incidents matching the query, newest first by detection time. */
     Page list(Query query);
+
+    /** Every incident matching the query's filters, a page at a time; its limit and cursor are ignored. */
+    default void forEach(Query query, Consumer<Incident> each) {
+        String cursor = null;
+        do {
+            Page page = list(new Query(query.status(), query.severity(), query.agent(), query.rule(), query.since(), query.before(),
+                    1000, cursor));
+            page.incidents().forEach(each);
+            cursor = page.nextCursor();
+        } while (cursor != null);
+    }
+
+    /** Open and acknowledged incidents: the ones someone still has to deal with. */
+    default void forEachActive(Consumer<Incident> each) {
+        for (Incident.Status status : List.of(Incident.Status.OPEN, Incident.Status.ACKNOWLEDGED)) {
+            forEach(new Query(status, null, null, null, null, 0, null), each);
+        }
+    }
 
     /**
      * How many incidents each rule has, counted without loading them (a page that shows counts

@@ -20,6 +20,11 @@ public final class AgentRegistry implements Function<String, Map<String, Object>
         }
     }
 
+    /** The declared agents' ids. */
+    public java.util.Set<String> ids() {
+        return java.util.Collections.unmodifiableSet(profiles.keySet());
+    }
+
     public AgentProfile profile(String id) {
         return profiles.getOrDefault(id, AgentProfile.unlisted(id));
     }

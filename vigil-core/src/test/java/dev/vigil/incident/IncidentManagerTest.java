@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import dev.vigil.incident.Incident.TimelineEntry.Type;
 import org.junit.jupiter.api.Test;
 
 class IncidentManagerTest {
@@ -26,7 +27,9 @@ class IncidentManagerTest {
     private final ManualClock clock = new ManualClock(T0);
     private final List<Incident> opened = new ArrayList<>();
     private final InMemoryIncidentStore store = new InMemoryIncidentStore();
-    private final IncidentManager incidents = new IncidentManager(store, clock, 3, (i, r) -> opened.add(i));
+    private final IncidentManager incidents = new IncidentManager(store, clock, 3, c -> {
+        if (c.kind() == IncidentChange.Kind.OPENED) opened.add(c.incident());
+    });
     private final DetectionEngine engine = new DetectionEngine(RuleSet.of(RuleParser.parse("t.yaml", """
             rules:
               - {id: pv, title: Policy violation, severity: critical, category: security, match: 'event.kind == "policy_violation"', labels: {team: sec}}
@@ -64,28 +67,26 @@ class IncidentManagerTest {
         assertThat(i.detectionLatencyMs()).isEqualTo(40);
         assertThat(i.evidence()).singleElement().satisfies(e -> assertThat(e.get("id").textValue()).isEqualTo("e1"));
         assertThat(i.timeline()).singleElement().satisfies(t -> {
-            assertThat(t.type()).isEqualTo("detected");
+            assertThat(t.type()).isEqualTo(Type.DETECTED);
             assertThat(t.detail()).isEqualTo("matching event");
         });
         assertThat(opened).containsExactly(i);
     }
 
     @Test
-    void theResponseStagesChangesAreReportedAsUpdates() {
+    void theResponseStagesChangesAreHandedOnTyped() {
         List<String> updates = new ArrayList<>();
-        IncidentManager watched = new IncidentManager(store, clock, 3, new IncidentManager.Listener() {
-            public void opened(Incident incident, dev.vigil.rule.Rule rule) {}
-
-            public void updated(Incident incident) {
-                updates.add(incident.timeline().getLast().type() + (incident.ticket() == null ? "" : " " + incident.ticket()));
-            }
+        IncidentManager watched = new IncidentManager(store, clock, 3, c -> {
+            if (c.kind() == IncidentChange.Kind.OPENED) return;
+            updates.add(c.kind().wire() + " " + c.incident().timeline().getLast().type().wire()
+                    + (c.incident().ticket() == null ? "" : " " + c.incident().ticket()));
         });
         String id = watched.onSignal(signal("u", "")).id();
 
-        watched.record(id, "action_succeeded", "vigil", "paused");
+        watched.record(id, Type.ACTION_SUCCEEDED, "vigil", "paused");
         watched.escalate(id, "no retry");
         watched.ticket(id, "OPS-1");
-        assertThat(updates).containsExactly("action_succeeded", "escalated", "escalated OPS-1");
+        assertThat(updates).containsExactly("updated action_succeeded", "escalated escalated", "updated escalated OPS-1");
     }
 
     @Test
@@ -112,7 +113,7 @@ class IncidentManagerTest {
         assertThat(second.id()).isNotEqualTo(first.id());
         assertThat(second.count()).isEqualTo(1);
         assertThat(store.get(first.id()).orElseThrow().timeline()).extracting(Incident.TimelineEntry::type)
-                .containsExactly("detected", "acknowledged", "resolved");
+                .containsExactly(Type.DETECTED, Type.ACKNOWLEDGED, Type.RESOLVED);
     }
 
     @Test

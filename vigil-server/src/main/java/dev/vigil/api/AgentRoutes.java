@@ -3,9 +3,10 @@ package dev.vigil.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.control.ControlDocument;
 import dev.vigil.control.ControlPlane;
-import dev.vigil.control.FleetStats;
-import dev.vigil.incident.IncidentStore;
-import dev.vigil.json.Json;
+import dev.vigil.incident.Incident.TimelineEntry.Type;
+import dev.vigil.incident.IncidentManager;
+import dev.vigil.ingest.FleetUsage;
+import dev.vigil.config.Json;
 import dev.vigil.rule.AgentRegistry;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
@@ -25,28 +26,23 @@ final class AgentRoutes {
     /** Idle streams get a comment this often, so proxies keep them open and dead clients are found. */
     private static final int KEEP_ALIVE_SECONDS = 15;
     private final ControlPlane control;
-    private final dev.vigil.respond.Responder responder;
-    private final FleetStats fleet;
-    private final IncidentStore incidents;
+    private final FleetUsage fleet;
+    private final IncidentManager incidents;
     private final AgentRegistry registry;
-    private final List<String> declared;
     private final Clock clock;
     /** Open control streams, ended by {@link #closeStreams} when the server stops. */
     private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
 
-    AgentRoutes(ControlPlane control, dev.vigil.respond.Responder responder, FleetStats fleet, IncidentStore incidents,
-                AgentRegistry registry, List<String> declared, Clock clock) {
+    AgentRoutes(ControlPlane control, FleetUsage fleet, IncidentManager incidents, AgentRegistry registry, Clock clock) {
         this.control = control;
-        this.responder = responder;
         this.fleet = fleet;
         this.incidents = incidents;
         this.registry = registry;
-        this.declared = declared;
         this.clock = clock;
     }
 
     void list(Context ctx) {
-        TreeSet<String> agents = new TreeSet<>(declared);
+        TreeSet<String> agents = new TreeSet<>(registry.ids());
         agents.addAll(fleet.agents());
         control.all().forEach(d -> agents.add(d.agent()));
         Map<String, Map<String, Integer>> open = openBySeverity();
@@ -109,7 +105,7 @@ final class AgentRoutes {
 
     void resume(Context ctx) {
         ControlPlane.Resumed r = control.resume(ctx.pathParam("id"), reason(ctx, "resumed"));
-        responder.resumed(r, Authenticator.principal(ctx).name());
+        if (r.reverted() != null) incidents.record(r.reverted(), Type.REVERTED, Authenticator.principal(ctx).name(), r.describe());
         ctx.json(r.document());
     }
 
@@ -128,7 +124,7 @@ final class AgentRoutes {
 
     private Map<String, Object> summary(String agent, Map<String, Map<String, Integer>> open) {
         ControlDocument d = control.document(agent);
-        FleetStats.AgentStats s = fleet.get(agent, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        FleetUsage.AgentUsage s = fleet.get(agent, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         var profile = registry.profile(agent);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("agent", agent);
@@ -149,7 +145,7 @@ final class AgentRoutes {
     /** Open and acknowledged incidents, counted per agent and severity. */
     private Map<String, Map<String, Integer>> openBySeverity() {
         Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
-        IncidentPages.forEachActive(incidents, i ->
+        incidents.store().forEachActive(i ->
                 counts.computeIfAbsent(i.agent(), a -> new LinkedHashMap<>()).merge(i.severity().wire(), 1, Integer::sum));
         return counts;
     }

@@ -5,20 +5,11 @@ import dev.vigil.auth.Role;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.ingest.IngestException;
 import dev.vigil.incident.IncidentException;
-import dev.vigil.incident.IncidentManager;
-import dev.vigil.ingest.IngestService;
 import dev.vigil.ingest.otlp.OtlpTraceIngest;
-import dev.vigil.json.Json;
-import dev.vigil.pipeline.RuleService;
-import dev.vigil.control.ControlPlane;
-import dev.vigil.control.FleetStats;
-import dev.vigil.respond.Outbox;
-import dev.vigil.respond.Responder;
-import dev.vigil.respond.ResponseStats;
-import dev.vigil.rule.AgentRegistry;
+import dev.vigil.config.Json;
 import java.time.Clock;
 import dev.vigil.metrics.VigilMetrics;
-import dev.vigil.store.EventLog;
+import dev.vigil.server.Pipeline;
 import dev.vigil.store.StorageException;
 import dev.vigil.web.Dashboard;
 import io.javalin.Javalin;
@@ -36,32 +27,30 @@ public final class HttpApi {
 
     private HttpApi() {}
 
-    /** What the routes need; built once by the server. */
-    public record Parts(VigilConfig config, KeyRing keys, IngestService ingest, EventLog eventLog,
-                        IncidentManager incidents, RuleService rules, ControlPlane control, Responder responder, FleetStats fleet,
-                        AgentRegistry registry, Outbox outbox, ResponseStats stats, OperatorFeed feed, Clock clock, VigilMetrics metrics,
-                        BooleanSupplier ready) {}
-
-    public static Javalin create(Parts p) {
-        Authenticator auth = new Authenticator(p.keys());
-        EventRoutes events = new EventRoutes(p.ingest(), p.eventLog(), p.config().ingest().maxBodyBytes());
-        TraceRoutes traces = new TraceRoutes(new OtlpTraceIngest(p.ingest(), p.config().ingest(), p.metrics()),
-                p.config().ingest().maxBodyBytes());
+    /**
+     * @param p     the pipeline's stages, which the routes serve and drive
+     * @param ready whether the server can serve (its database answers), for {@code /readyz}
+     */
+    public static Javalin create(VigilConfig config, KeyRing keys, Pipeline.Parts p, Clock clock, VigilMetrics metrics,
+                                 BooleanSupplier ready) {
+        Authenticator auth = new Authenticator(keys);
+        long maxBody = config.ingest().maxBodyBytes();
+        EventRoutes events = new EventRoutes(p.ingest(), p.eventLog(), maxBody);
+        TraceRoutes traces = new TraceRoutes(new OtlpTraceIngest(p.ingest(), config.ingest(), metrics), maxBody);
         IncidentRoutes incidents = new IncidentRoutes(p.incidents());
-        RuleRoutes rules = new RuleRoutes(p.rules(), p.incidents().store(), p.clock());
-        AgentRoutes agents = new AgentRoutes(p.control(), p.responder(), p.fleet(), p.incidents().store(), p.registry(),
-                p.config().agents().stream().map(VigilConfig.Agent::id).toList(), p.clock());
-        ReportRoutes reports = new ReportRoutes(p.incidents().store(), p.outbox(), p.stats(), p.clock());
-        RouteRole[] metricsRoles = p.config().metrics().requireAuth() ? new RouteRole[] {Role.OPERATOR} : new RouteRole[0];
+        RuleRoutes rules = new RuleRoutes(p.rules(), p.incidents().store(), clock);
+        AgentRoutes agents = new AgentRoutes(p.control(), p.usage(), p.incidents(), p.agents(), clock);
+        ReportRoutes reports = new ReportRoutes(p.stats(), p.review(), p.weekly(), clock);
+        RouteRole[] metricsRoles = config.metrics().requireAuth() ? new RouteRole[] {Role.OPERATOR} : new RouteRole[0];
 
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.concurrency.useVirtualThreads = true;
-            cfg.http.maxRequestSize = p.config().ingest().maxBodyBytes();
+            cfg.http.maxRequestSize = maxBody;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            cfg.jetty.host = p.config().server().bind();
-            cfg.requestLogger.http((ctx, ms) -> p.metrics().httpRequest(ctx.method().name(),
+            cfg.jetty.host = config.server().bind();
+            cfg.requestLogger.http((ctx, ms) -> metrics.httpRequest(ctx.method().name(),
                     ctx.endpoints().matchedHttpEndpoint() == null ? "unmatched" : ctx.endpoints().matchedHttpEndpoint().path,
                     ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000))));
 
@@ -75,11 +64,11 @@ public final class HttpApi {
 
             cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             cfg.routes.get("/readyz", ctx -> {
-                boolean ready = p.ready().getAsBoolean();
-                ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "unavailable"));
+                boolean up = ready.getAsBoolean();
+                ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ready" : "unavailable"));
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(p.metrics().scrape()), metricsRoles);
+                    .result(metrics.scrape()), metricsRoles);
 
             cfg.routes.post("/v1/events", events::post, Role.AGENT);
             cfg.routes.get("/v1/events", events::list, Role.OPERATOR);

@@ -5,7 +5,7 @@ import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentException;
 import dev.vigil.incident.IncidentManager;
 import dev.vigil.incident.IncidentStore;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import dev.vigil.rule.Severity;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.auth.Principal;
 import dev.vigil.control.ControlDocument;
 import dev.vigil.incident.Incident;
-import dev.vigil.json.Json;
+import dev.vigil.incident.IncidentChange;
+import dev.vigil.config.Json;
 import io.javalin.http.sse.SseClient;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,10 +55,15 @@ public final class OperatorFeed {
         this.keepAlive = keepAlive;
     }
 
-    /** @param change opened, acknowledged, resolved, feedback or updated (by the response stage: actions, escalation, ticket) */
-    public void incident(String change, Incident incident) {
+    /**
+     * Every change, as {@code opened}, {@code acknowledged}, {@code resolved}, {@code feedback} or
+     * {@code updated} (by the response stage: actions, escalation, ticket).
+     */
+    public void incident(IncidentChange change) {
         if (subscribers.isEmpty()) return; // called under the incident manager's lock: no serializing for nobody
-        ObjectNode body = Json.MAPPER.createObjectNode().put("change", change);
+        Incident incident = change.incident();
+        String name = change.kind() == IncidentChange.Kind.ESCALATED ? IncidentChange.Kind.UPDATED.wire() : change.kind().wire();
+        ObjectNode body = Json.MAPPER.createObjectNode().put("change", name);
         ObjectNode summary = Json.MAPPER.valueToTree(incident);
         summary.remove("evidence"); // bounded but bulky; the detail page fetches it
         body.set("incident", summary);

@@ -1,6 +1,6 @@
 package dev.vigil.api;
 
-import dev.vigil.pipeline.RuleService;
+import dev.vigil.detection.RuleService;
 import dev.vigil.rule.Rule;
 import dev.vigil.rule.RuleError;
 import dev.vigil.rule.GroupField;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.drill.DrillFile;
 import dev.vigil.drill.DrillRunner;
 import dev.vigil.drill.Runbook;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

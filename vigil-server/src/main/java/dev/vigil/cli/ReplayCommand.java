@@ -13,7 +13,7 @@ import dev.vigil.event.InvalidEventException;
 import dev.vigil.incident.InMemoryIncidentStore;
 import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentManager;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import dev.vigil.rule.RuleSet;
 import dev.vigil.server.VigilServer;
 import dev.vigil.time.ManualClock;
@@ -84,7 +84,7 @@ final class ReplayCommand implements Callable<Integer> {
                 new InMemoryStateStore(cfg.detection().maxGroupsPerRule(), rule -> {}), VigilServer.agentRegistry(cfg),
                 cfg.detection().outOfOrder(), DetectionEngine.Observer.NONE);
         InMemoryIncidentStore store = new InMemoryIncidentStore();
-        IncidentManager incidents = new IncidentManager(store, clock, cfg.detection().maxEvidence(), IncidentManager.Listener.NONE);
+        IncidentManager incidents = new IncidentManager(store, clock, cfg.detection().maxEvidence(), change -> {});
         // Replayed events are as old as they are; only their order and spacing matter.
         EventParser parser = new EventParser(clock, EventLimits.defaults().withTime(Duration.ofDays(36500), Duration.ofDays(36500)));
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -91,6 +92,29 @@ public final class ConfigLoader {
             throw new ConfigException(where(source, yaml, e) + (key.isEmpty() ? "" : "key '" + key + "': ") + firstLine(reason));
         } catch (IOException e) {
             throw new ConfigException(source + ": not valid YAML: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Reads one section that its owner types itself (a channel's settings, by the integration of
+     * its type) as strictly as the rest of the file.
+     *
+     * @param path the section's place in the file, such as {@code channels.pager}, for messages
+     */
+    public static <T> T read(String path, JsonNode section, Class<T> type) {
+        try {
+            return YAML.treeToValue(section, type);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            throw new ConfigException(path + "." + path(e) + ": unknown key" + (known.isEmpty() ? "" : " (known keys here: " + known + ")"));
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(path + "." + path(e) + ": expected " + expected(e.getTargetType()));
+        } catch (JsonMappingException e) {
+            String reason = e.getCause() instanceof IllegalArgumentException iae ? iae.getMessage() : e.getOriginalMessage();
+            throw new ConfigException(path + (path(e).isEmpty() ? "" : "." + path(e)) + ": " + firstLine(reason));
+        } catch (IOException e) {
+            throw new ConfigException(path + ": " + firstLine(e.getMessage()));
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.vigil.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -60,29 +62,24 @@ public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage
     }
 
     /**
-     * A notification channel. Which fields apply depends on {@code type}: slack, pagerduty,
-     * webhook, email, alertmanager or ticket; {@code dev.vigil.notify.Channels} checks them.
-     *
-     * @param paging  pages a human (PagerDuty is paging by default; the others are not)
-     * @param drill   receives notifications of drill incidents (no channel does by default)
-     * @param timeout for each delivery attempt
+     * A notification channel as configured: its {@code type} (slack, pagerduty, webhook, email,
+     * alertmanager or ticket) and its settings, which the integration of that type reads into its
+     * own configuration record ({@code dev.vigil.server.Integrations} lists them).
      */
-    public record Channel(String type, String url, String webhookUrl, String routingKey, String secret,
-                          String smtpHost, Integer smtpPort, String from, List<String> to, String username,
-                          String password, Boolean starttls, String flavour, String token, String project,
-                          Boolean paging, Boolean drill, Duration timeout) {
-        public Channel {
-            if (type == null) throw new IllegalArgumentException("channels: every channel needs a type (slack, pagerduty, webhook, email, alertmanager or ticket)");
-            to = to == null ? List.of() : List.copyOf(to);
-            if (paging == null) paging = type.equals("pagerduty");
-            if (drill == null) drill = false;
-            if (timeout == null) timeout = Duration.ofSeconds(10);
+    public record Channel(String type, ObjectNode settings) {
+        @JsonCreator
+        static Channel of(ObjectNode settings) {
+            JsonNode type = settings.get("type");
+            if (type == null || !type.isTextual()) {
+                throw new IllegalArgumentException("every channel needs a type (slack, pagerduty, webhook, email, alertmanager or ticket)");
+            }
+            return new Channel(type.textValue(), settings);
         }
 
         /** Secrets stay out of logs and error messages. */
         @Override
         public String toString() {
-            return "Channel[type=" + type + ", paging=" + paging + ", drill=" + drill + "]";
+            return "Channel[type=" + type + "]";
         }
     }
 

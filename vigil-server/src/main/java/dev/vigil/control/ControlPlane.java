@@ -1,7 +1,7 @@
 package dev.vigil.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import dev.vigil.store.Database;
 import dev.vigil.store.StorageException;
 import java.sql.Connection;
@@ -81,7 +81,12 @@ public final class ControlPlane {
     }
 
     /** @param reverted the incident whose pause was reverted, or null */
-    public record Resumed(ControlDocument document, String reverted) {}
+    public record Resumed(ControlDocument document, String reverted) {
+        /** For the reverted incident's timeline. */
+        public String describe() {
+            return "agent " + document.agent() + " resumed: " + document.reason();
+        }
+    }
 
     public ControlDocument addDirective(String agent, ControlDocument.Directive directive) {
         return change(agent, d -> {

@@ -1,7 +1,7 @@
 package dev.vigil.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

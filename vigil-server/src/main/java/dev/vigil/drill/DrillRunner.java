@@ -2,7 +2,7 @@ package dev.vigil.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import dev.vigil.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vigil.auth.Credentials;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import dev.vigil.server.VigilServer;
 import dev.vigil.time.ManualClock;
 import java.io.IOException;

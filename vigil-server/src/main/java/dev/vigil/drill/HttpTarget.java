@@ -1,7 +1,7 @@
 package dev.vigil.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

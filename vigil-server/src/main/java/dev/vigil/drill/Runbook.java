@@ -1,8 +1,8 @@
 package dev.vigil.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.respond.Action;
-import dev.vigil.respond.Playbooks;
+import dev.vigil.playbook.Action;
+import dev.vigil.playbook.Playbooks;
 import dev.vigil.rule.Rule;
 import dev.vigil.rule.RuleSet;
 import dev.vigil.rule.Severity;

@@ -1,5 +1,8 @@
 package dev.vigil.metrics;
 
+import dev.vigil.incident.Incident;
+import dev.vigil.incident.IncidentChange;
+import dev.vigil.rule.Severity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -65,7 +68,18 @@ public final class VigilMetrics implements AutoCloseable {
     }
 
     /** A new incident: counted by severity and rule; its detection latency observed by severity. */
-    public void incidentOpened(String severity, String rule, Duration detectionLatency) {
+    /** Counts what the incident stage hands on: new incidents (with their detection latency), escalations, verdicts. */
+    public void incidentChanged(IncidentChange change) {
+        Incident i = change.incident();
+        switch (change.kind()) {
+            case OPENED -> incidentOpened(i.severity().wire(), i.rule(), Duration.ofMillis(Math.max(0, i.detectionLatencyMs())));
+            case ESCALATED -> escalated(i.severity().wire(), Severity.MEDIUM.wire());
+            case FEEDBACK -> feedback(i.feedback().verdict().wire());
+            default -> {}
+        }
+    }
+
+    private void incidentOpened(String severity, String rule, Duration detectionLatency) {
         Counter.builder("vigil.incidents")
                 .description("Incidents opened, by severity and rule")
                 .tag("severity", severity).tag("rule", rule)
@@ -95,12 +109,12 @@ public final class VigilMetrics implements AutoCloseable {
                 .register(registry).record(sinceDetection.isNegative() ? Duration.ZERO : sinceDetection);
     }
 
-    public void escalated(String from, String to) {
+    private void escalated(String from, String to) {
         Counter.builder("vigil.escalations").description("Incidents escalated to another protocol")
                 .tag("from", from).tag("to", to).register(registry).increment();
     }
 
-    public void feedback(String verdict) {
+    private void feedback(String verdict) {
         Counter.builder("vigil.feedback").description("Operator verdicts on incidents")
                 .tag("verdict", verdict).register(registry).increment();
     }

@@ -1,22 +1,20 @@
 package dev.vigil.notify;
 
-import dev.vigil.config.VigilConfig;
-
-/** What every integration shares: its name and configuration, and the paging and drill flags read from it. */
+/** What every integration shares: its name and settings, and the paging and drill flags read from them. */
 public abstract class ConfiguredChannel implements Channel {
     protected final String name;
-    protected final VigilConfig.Channel config;
+    protected final ChannelSettings settings;
 
-    protected ConfiguredChannel(String name, VigilConfig.Channel config) {
+    protected ConfiguredChannel(String name, ChannelSettings settings) {
         this.name = name;
-        this.config = config;
+        this.settings = settings;
     }
 
     /** @throws IllegalArgumentException naming the channel and the missing field */
     protected void require(String field, Object value) {
         if (value != null) return;
-        String article = "aeiou".indexOf(config.type().charAt(0)) >= 0 ? "an " : "a ";
-        throw new IllegalArgumentException("channels." + name + "." + field + " is required for " + article + config.type() + " channel");
+        String article = "aeiou".indexOf(settings.type().charAt(0)) >= 0 ? "an " : "a ";
+        throw new IllegalArgumentException("channels." + name + "." + field + " is required for " + article + settings.type() + " channel");
     }
 
     @Override
@@ -26,11 +24,11 @@ public abstract class ConfiguredChannel implements Channel {
 
     @Override
     public final boolean paging() {
-        return config.paging();
+        return settings.paging();
     }
 
     @Override
     public final boolean drill() {
-        return config.drill();
+        return settings.drill();
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.respond;
 
+import dev.vigil.config.VigilConfig;
 import dev.vigil.notify.Delivery;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,19 +37,23 @@ public final class ActionRunner implements AutoCloseable {
     private static final int MAX_RUNNING = 64;
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
-    /** Carries out one entry; the responder implements it. */
+    /** Carries out one entry; the {@link Dispatcher} implements it. */
     public interface Handler {
         Delivery run(Outbox.Entry entry);
 
-        /** After the entry's final outcome: done, or failed for good. */
-        void finished(Outbox.Entry entry, Delivery result, int attempts);
+        /**
+         * After the entry's final outcome: done, failed for good, or recorded at planning.
+         *
+         * @param ticket for a ticket opened: its id or URL
+         */
+        void finished(Outbox.Entry outcome, String ticket);
     }
 
     private final Outbox outbox;
+    private final Handler handler;
     private final Clock clock;
     private final int maxAttempts;
     private final Duration backoff;
-    private Handler handler;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Set<String> busyLanes = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(MAX_RUNNING);
@@ -56,25 +61,27 @@ public final class ActionRunner implements AutoCloseable {
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("vigil-outbox").daemon().factory());
 
-    public ActionRunner(Outbox outbox, Clock clock, int maxAttempts, Duration backoff) {
+    /** Starts polling at once, so entries left pending by a crash resume. */
+    public ActionRunner(Outbox outbox, Handler handler, Clock clock, VigilConfig.Response config) {
         this.outbox = outbox;
-        this.clock = clock;
-        this.maxAttempts = maxAttempts;
-        this.backoff = backoff;
-    }
-
-    /** Starts polling; the handler is set once, before any entry runs. */
-    public void start(Handler handler) {
         this.handler = handler;
+        this.clock = clock;
+        this.maxAttempts = config.actionAttempts();
+        this.backoff = config.actionBackoff();
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Runs a freshly planned entry now, unless an earlier entry of its lane is under way or every
-     * slot is taken; then the poll runs it. Never blocks: planning happens under the incident
-     * manager's lock, which running entries need too.
+     * Writes a freshly planned entry, unless one with its dedup key was planned before. A pending
+     * one runs now, unless an earlier entry of its lane is under way or every slot is taken (then
+     * the poll runs it); one recorded at planning is reported finished. Never waits for a delivery.
      */
-    public void submit(Outbox.Entry entry) {
+    void submit(Outbox.Entry entry) {
+        if (!outbox.insert(entry)) return;
+        if (entry.status() != Outbox.Status.PENDING) {
+            handler.finished(entry, null);
+            return;
+        }
         if (!busyLanes.add(lane(entry))) return;
         start(entry);
     }
@@ -125,22 +132,22 @@ public final class ActionRunner implements AutoCloseable {
             if (d.ok()) {
                 outbox.done(e.id(), attempts, now, d.detail());
                 release(e);
-                handler.finished(e, d, attempts);
+                handler.finished(e.outcome(Outbox.Status.DONE, attempts, now, d.detail()), d.reference());
             } else if (d.recoverable() && attempts < maxAttempts) {
                 Duration wait = backoff.multipliedBy(1L << Math.min(20, attempts - 1));
                 if (wait.compareTo(MAX_BACKOFF) > 0) wait = MAX_BACKOFF;
-                log.info("{}{} failed (attempt {}), retrying in {}: {}", e.action(), e.channel() == null ? "" : " via " + e.channel(),
+                log.info("{}{} failed (attempt {}), retrying in {}: {}", e.task().name(), e.channel() == null ? "" : " via " + e.channel(),
                         attempts, wait, d.detail());
                 outbox.retryAt(e.id(), attempts, now.plus(wait), d.detail());
             } else {
-                log.warn("{}{} failed for good after {} attempt(s): {}", e.action(), e.channel() == null ? "" : " via " + e.channel(),
+                log.warn("{}{} failed for good after {} attempt(s): {}", e.task().name(), e.channel() == null ? "" : " via " + e.channel(),
                         attempts, d.detail());
                 outbox.failed(e.id(), attempts, now, d.detail());
                 release(e);
-                handler.finished(e, d, attempts);
+                handler.finished(e.outcome(Outbox.Status.FAILED, attempts, now, d.detail()), null);
             }
         } catch (RuntimeException ex) {
-            log.error("outbox entry {} ({}) could not be processed; it stays pending", e.id(), e.action(), ex);
+            log.error("outbox entry {} ({}) could not be processed; it stays pending", e.id(), e.task().name(), ex);
         } finally {
             running.remove(e.id());
             slots.release();

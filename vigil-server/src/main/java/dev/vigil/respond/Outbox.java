@@ -2,7 +2,11 @@ package dev.vigil.respond;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.json.Json;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.config.Json;
+import dev.vigil.event.EventIds;
+import dev.vigil.playbook.Action;
 import dev.vigil.store.Database;
 import dev.vigil.store.EventRow;
 import dev.vigil.store.StorageException;
@@ -20,12 +24,57 @@ import java.util.concurrent.atomic.AtomicLong;
  * Every response action, written to the database before it runs (DESIGN §5). The {@code dedup}
  * key (incident, action, channel, transition) is unique, so an action is planned once however
  * often the planning runs, and a restart finds every action that had not finished.
+ *
+ * <p>Rows keep the task's name, channel and transition in columns (the runner's lane queries
+ * read them) and the rest of the task as JSON; {@link #task} turns a row back into its
+ * {@link Task}.
  */
 public final class Outbox {
-    /** One action. {@code status}: pending, done, failed (gave up), or skipped (dry-run rules). */
-    public record Entry(String id, String dedup, String incident, String action, String channel, String transition,
-                        JsonNode payload, String status, int attempts, Instant nextAt, String lastError,
-                        Instant createdAt, Instant doneAt) {}
+    public enum Status {
+        /** Not yet done: due at {@code next_at}. */
+        PENDING,
+        DONE,
+        /** Given up: a permanent failure, or out of attempts. */
+        FAILED,
+        /** Not carried out: a dry-run rule, or nothing to deliver to. */
+        SKIPPED;
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * One action.
+     *
+     * @param incident  null for digests, which belong to no single incident
+     * @param lastError the last failure, or for done entries what was done
+     */
+    public record Entry(String id, String dedup, String incident, Task task, Status status, int attempts, Instant nextAt,
+                        String lastError, Instant createdAt, Instant doneAt) {
+        /** A task to run now. */
+        static Entry pending(String dedup, String incident, Task task, Instant now) {
+            return new Entry(EventIds.next(now.toEpochMilli()), dedup, incident, task, Status.PENDING, 0, now, null, now, null);
+        }
+
+        /** A task carried out (or skipped) while planning; {@code detail} says what was done. */
+        static Entry recorded(String incident, Task task, Status status, String detail, Instant now) {
+            String id = EventIds.next(now.toEpochMilli());
+            return new Entry(id, RECORD + id, incident, task, status, status == Status.DONE ? 1 : 0, now, detail, now, now);
+        }
+
+        public String channel() {
+            return task.channel();
+        }
+
+        /** The same entry after its final attempt. */
+        Entry outcome(Status status, int attempts, Instant at, String detail) {
+            return new Entry(id, dedup, incident, task, status, attempts, nextAt, detail, createdAt, at);
+        }
+    }
+
+    /** Dedup prefix of recorded entries: each is unique, nothing dedups them. */
+    private static final String RECORD = "record:";
 
     private final Database db;
     /** Planning order. Starts above every stored entry's, so order holds across restarts too. */
@@ -55,11 +104,11 @@ public final class Outbox {
             s.setString(1, e.id());
             s.setString(2, e.dedup());
             s.setString(3, e.incident());
-            s.setString(4, e.action());
+            s.setString(4, e.task().name());
             s.setString(5, e.channel());
-            s.setString(6, e.transition());
-            s.setString(7, Json.MAPPER.writeValueAsString(e.payload()));
-            s.setString(8, e.status());
+            s.setString(6, e.task() instanceof Task.Notify n ? n.transition().wire() : null);
+            s.setString(7, Json.MAPPER.writeValueAsString(e.task() instanceof Task.Recorded r ? r.action() : e.task()));
+            s.setString(8, e.status().wire());
             s.setInt(9, e.attempts());
             s.setLong(10, EventRow.micros(e.nextAt()));
             s.setString(11, e.lastError());
@@ -110,10 +159,10 @@ public final class Outbox {
         return query("SELECT * FROM outbox WHERE created_at >= ? AND created_at < ? ORDER BY seq", EventRow.micros(from), EventRow.micros(to));
     }
 
-    /** Entries of one action created in [from, to), e.g. the batch entries of a digest window. */
-    public List<Entry> created(String action, Instant from, Instant to) {
-        return query("SELECT * FROM outbox WHERE action = ? AND created_at >= ? AND created_at < ? ORDER BY created_at",
-                action, EventRow.micros(from), EventRow.micros(to));
+    /** The batch entries created in [from, to): the review queue and its digests. */
+    public List<Entry> batches(Instant from, Instant to) {
+        return query("SELECT * FROM outbox WHERE action = 'batch' AND created_at >= ? AND created_at < ? ORDER BY created_at",
+                EventRow.micros(from), EventRow.micros(to));
     }
 
     public void done(String id, int attempts, Instant at, String detail) {
@@ -144,16 +193,39 @@ public final class Outbox {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     long done = rs.getLong("done_at");
-                    out.add(new Entry(rs.getString("id"), rs.getString("dedup"), rs.getString("incident"), rs.getString("action"),
-                            rs.getString("channel"), rs.getString("transition"), Json.MAPPER.readTree(rs.getString("payload")),
-                            rs.getString("status"), rs.getInt("attempts"), instant(rs.getLong("next_at")), rs.getString("last_error"),
-                            instant(rs.getLong("created_at")), rs.wasNull() || done == 0 ? null : instant(done)));
+                    boolean noDone = rs.wasNull() || done == 0;
+                    String dedup = rs.getString("dedup");
+                    Task task = task(dedup.startsWith(RECORD), rs.getString("action"), rs.getString("channel"),
+                            rs.getString("transition"), Json.MAPPER.readTree(rs.getString("payload")));
+                    out.add(new Entry(rs.getString("id"), dedup, rs.getString("incident"), task,
+                            Status.valueOf(rs.getString("status").toUpperCase()), rs.getInt("attempts"),
+                            instant(rs.getLong("next_at")), rs.getString("last_error"), instant(rs.getLong("created_at")),
+                            noDone ? null : instant(done)));
                 }
             }
             return out;
         } catch (SQLException | JsonProcessingException e) {
             throw new StorageException("reading the outbox failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A row's task: recorded actions are stored as their {@link Action}, the others as their own record. */
+    static Task task(boolean recorded, String action, String channel, String transition, JsonNode payload)
+            throws JsonProcessingException {
+        if (recorded) {
+            // Rows written before actions were stored typed carry their fields without the type.
+            if (!payload.has("action") && payload instanceof ObjectNode o) o.put("action", action);
+            return new Task.Recorded(Json.MAPPER.treeToValue(payload, Action.class));
+        }
+        return switch (action) {
+            case "pause_agent" -> new Task.PauseAgent(payload.path("agent").asText(), payload.path("reason").asText());
+            case "resume_agent" -> new Task.ResumeAgent(payload.path("agent").asText(), payload.path("reason").asText());
+            case "monitor" -> Json.MAPPER.treeToValue(payload, Task.SetTelemetry.class);
+            case "notify" -> new Task.Notify(channel, Task.Transition.fromWire(transition));
+            case "create_ticket" -> new Task.CreateTicket(channel);
+            case "digest" -> Json.MAPPER.treeToValue(payload, Task.Digest.class);
+            default -> throw new JsonMappingException(null, "unknown outbox action '" + action + "'");
+        };
     }
 
     private static Instant instant(long micros) {

@@ -143,19 +143,21 @@ final class JdbcEventLog implements EventLog {
         capacity.release(rows);
         List<Event> committed = new ArrayList<>(rows);
         int offset = 0;
-        for (Request r : batch) {
-            int stored = 0;
+        int[] stored = new int[batch.size()];
+        for (int b = 0; b < batch.size(); b++) {
+            Request r = batch.get(b);
             for (int j = 0; j < r.rows.size(); j++) {
                 if (counts[offset + j] != 0) {
-                    stored++;
+                    stored[b]++;
                     committed.add(r.rows.get(j).event());
                 }
             }
             offset += r.rows.size();
-            r.done.complete(new AppendResult(stored, r.rows.size() - stored));
         }
-        // After the acknowledgements: detection never delays a 202, only the next commit.
+        // Before the acknowledgements, so a 202 means "queued for detection" (what a drill waits on). Queueing
+        // waits only while detection is behind, when the next commit would have to wait anyway.
         if (!committed.isEmpty()) onCommitted.accept(committed);
+        for (int b = 0; b < batch.size(); b++) batch.get(b).done.complete(new AppendResult(stored[b], batch.get(b).rows.size() - stored[b]));
     }
 
     /**

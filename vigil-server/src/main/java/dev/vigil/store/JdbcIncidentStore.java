@@ -3,7 +3,7 @@ package dev.vigil.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.incident.Incident;
 import dev.vigil.incident.IncidentStore;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -35,6 +35,7 @@ final class Receiver implements AutoCloseable {
     /** Requests answered with a failure (not recorded in {@link #requests}). */
     final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private volatile int failureStatus = 503;
     private volatile String answer = "{}";
     private final HttpServer server;
 
@@ -46,8 +47,8 @@ final class Receiver implements AutoCloseable {
             byte[] out;
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 refused.incrementAndGet();
-                status = 503;
-                out = "unavailable".getBytes(StandardCharsets.UTF_8);
+                status = failureStatus;
+                out = (status == 503 ? "unavailable" : "refused").getBytes(StandardCharsets.UTF_8);
             } else {
                 requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
                 status = 202;
@@ -66,6 +67,12 @@ final class Receiver implements AutoCloseable {
 
     /** The next {@code n} requests get 503 and are not recorded. */
     void failNext(int n) {
+        failNext(n, 503);
+    }
+
+    /** The next {@code n} requests get {@code status} and are not recorded. */
+    void failNext(int n, int status) {
+        failureStatus = status;
         failuresLeft.set(n);
     }
 

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
+import dev.vigil.notify.Channel;
 import dev.vigil.notify.Channels;
+import dev.vigil.playbook.Action;
+import dev.vigil.playbook.Playbooks;
+import dev.vigil.server.Integrations;
 import dev.vigil.rule.RuleSet;
 import dev.vigil.rule.Severity;
 import dev.vigil.server.TestVigil;
@@ -48,12 +52,13 @@ class ResponseConfigTest {
     void theIssuesConfigurationShapeWorksWithSecretsFromTheEnvironment() {
         VigilConfig c = ConfigLoader.parse("vigil.yaml", ISSUE_SHAPE, ENV);
         assertThat(c.channels()).containsOnlyKeys("pagerduty", "slack", "hook", "mail", "am", "tickets");
-        assertThat(c.channels().get("pagerduty").routingKey()).isEqualTo("pd-secret");
-        assertThat(c.channels().get("pagerduty").paging()).isTrue();
-        assertThat(c.channels().get("slack").paging()).isFalse();
-        assertThat(c.channels().get("mail").password()).isEqualTo("pw");
+        assertThat(c.channels().get("pagerduty").settings().get("routing_key").textValue()).isEqualTo("pd-secret");
+        assertThat(c.channels().get("mail").settings().get("password").textValue()).isEqualTo("pw");
         assertThat(c.channels().get("mail").toString()).doesNotContain("pw"); // secrets stay out of logs
-        Channels channels = Channels.from(c.channels(), Clock.systemUTC());
+        Channels channels = Integrations.channels(c.channels(), Clock.systemUTC());
+        assertThat(channels.get("pagerduty").paging()).isTrue();
+        assertThat(channels.get("slack").paging()).isFalse();
+        assertThat(channels.all()).extracting(Channel::name).containsExactly("am", "hook", "mail", "pagerduty", "slack", "tickets");
         Playbooks.Loaded p = Playbooks.load(c.playbooks(), RuleSet.load(List.of()).rules().all(), c.channels().keySet(),
                 channels.firstTicketChannel());
         assertThat(p.errors()).isEmpty();

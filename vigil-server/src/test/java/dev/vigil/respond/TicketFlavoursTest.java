@@ -3,7 +3,7 @@ package dev.vigil.respond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.config.VigilConfig;
+import dev.vigil.notify.ChannelSettings;
 import dev.vigil.incident.Incident;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.Notification;
@@ -22,11 +22,11 @@ class TicketFlavoursTest {
     private static final Incident INCIDENT = new Incident("inc-1", "policy-violation:agent=a", "policy-violation",
             "Agent reported a policy violation", Severity.CRITICAL, Category.SECURITY, "a", Map.of("agent", "a"),
             Incident.Status.OPEN, 1, T, T, T, 5, 5, Map.of(), false, false, List.of(),
-            List.of(new Incident.TimelineEntry(T, "detected", "vigil", "matching event")), null, false, null);
+            List.of(new Incident.TimelineEntry(T, Incident.TimelineEntry.Type.DETECTED, "vigil", "matching event")), null, false, null);
 
-    private static VigilConfig.Channel channel(String url, String flavour, String project) {
-        return new VigilConfig.Channel("ticket", url, null, null, null, null, null, null, null, null, null, null, flavour,
-                "tok-123", project, null, null, Duration.ofSeconds(5));
+    private static TicketChannel channel(String url, String flavour, String project) {
+        return new TicketChannel("t", new ChannelSettings("ticket", null, null, Duration.ofSeconds(5)),
+                new TicketChannel.Config(url, flavour, "tok-123", project));
     }
 
     private static Notification ticket() {
@@ -37,7 +37,7 @@ class TicketFlavoursTest {
     void githubCreatesAnIssueAndKeepsItsUrl() throws Exception {
         try (Receiver github = new Receiver()) {
             github.answer("{\"number\": 7, \"html_url\": \"https://github.com/acme/agents/issues/7\"}");
-            Delivery d = new TicketChannel("gh", channel(github.url("/repos/acme/agents/issues"), "github", null)).deliver(ticket());
+            Delivery d = channel(github.url("/repos/acme/agents/issues"), "github", null).deliver(ticket());
             assertThat(d.ok()).isTrue();
             assertThat(d.reference()).isEqualTo("https://github.com/acme/agents/issues/7");
             Receiver.Request r = github.requests.get(0);
@@ -55,7 +55,7 @@ class TicketFlavoursTest {
     void jiraCreatesAnIssueInTheProjectAndKeepsItsKey() throws Exception {
         try (Receiver jira = new Receiver()) {
             jira.answer("{\"id\": \"10001\", \"key\": \"OPS-42\"}");
-            Delivery d = new TicketChannel("jira", channel(jira.url("/rest/api/2/issue"), "jira", "OPS")).deliver(ticket());
+            Delivery d = channel(jira.url("/rest/api/2/issue"), "jira", "OPS").deliver(ticket());
             assertThat(d.reference()).isEqualTo("OPS-42");
             JsonNode fields = jira.requests.get(0).json().get("fields");
             assertThat(fields.get("project").get("key").textValue()).isEqualTo("OPS");
@@ -66,13 +66,19 @@ class TicketFlavoursTest {
 
     @Test
     void aRefusedTicketIsNotRetriedButAnUnavailableSystemIs() throws Exception {
-        try (Receiver down = new Receiver()) {
-            down.failNext(1);
-            Delivery d = new TicketChannel("t", channel(down.url("/t"), "generic", null)).deliver(ticket());
-            assertThat(d.ok()).isFalse();
-            assertThat(d.recoverable()).isTrue();
+        try (Receiver tickets = new Receiver()) {
+            tickets.failNext(1, 422);
+            Delivery refused = channel(tickets.url("/t"), "generic", null).deliver(ticket());
+            assertThat(refused.ok()).isFalse();
+            assertThat(refused.recoverable()).isFalse(); // the ticket system refused this ticket: sending it again changes nothing
+            assertThat(refused.detail()).contains("422");
+
+            tickets.failNext(1);
+            Delivery unavailable = channel(tickets.url("/t"), "generic", null).deliver(ticket());
+            assertThat(unavailable.ok()).isFalse();
+            assertThat(unavailable.recoverable()).isTrue();
         }
-        Delivery refused = new TicketChannel("t", channel("http://127.0.0.1:1/nothing-listens", "generic", null)).deliver(ticket());
-        assertThat(refused.recoverable()).isTrue(); // connection refused: the system may come back
+        Delivery unreachable = channel("http://127.0.0.1:1/nothing-listens", "generic", null).deliver(ticket());
+        assertThat(unreachable.recoverable()).isTrue(); // connection refused: the system may come back
     }
 }

@@ -35,7 +35,7 @@ final class OtlpDecoder {
      * @param maxBytes   bound on the body after decompression too, so a small gzip bomb cannot
      *                   expand past what an uncompressed request may carry
      * @param maxNesting JSON nesting bound, as for {@code POST /v1/events}, for the message;
-     *                   {@code nestingBounded} (from {@link dev.vigil.json.Json#nestingBounded}) enforces it
+     *                   {@code nestingBounded} (from {@link dev.vigil.config.Json#nestingBounded}) enforces it
      */
     OtlpDecoder(long maxBytes, int maxNesting, ObjectMapper nestingBounded) {
         this.maxBytes = maxBytes;

@@ -8,7 +8,7 @@ import dev.vigil.ingest.IngestException;
 import dev.vigil.ingest.IngestItem;
 import dev.vigil.ingest.IngestResult;
 import dev.vigil.ingest.IngestService;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
 import dev.vigil.metrics.VigilMetrics;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

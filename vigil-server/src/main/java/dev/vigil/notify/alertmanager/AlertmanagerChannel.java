@@ -2,8 +2,8 @@ package dev.vigil.notify.alertmanager;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.config.VigilConfig;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
+import dev.vigil.notify.ChannelSettings;
 import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
@@ -13,11 +13,16 @@ import java.util.Map;
 
 /** Prometheus Alertmanager: {@code POST /api/v2/alerts}, labels from the incident, {@code endsAt} on resolve. */
 public final class AlertmanagerChannel extends ConfiguredChannel {
+    /** @param url Alertmanager's base URL, such as {@code http://alertmanager:9093} */
+    public record Config(String url) {}
+
+    private final Config config;
     private final Clock clock;
 
-    public AlertmanagerChannel(String name, VigilConfig.Channel config, Clock clock) {
-        super(name, config);
+    public AlertmanagerChannel(String name, ChannelSettings settings, Config config, Clock clock) {
+        super(name, settings);
         require("url", config.url());
+        this.config = config;
         this.clock = clock;
     }
 
@@ -44,6 +49,6 @@ public final class AlertmanagerChannel extends ConfiguredChannel {
         if ("resolved".equals(n.transition())) alert.put("endsAt", clock.instant().toString());
         alert.put("generatorURL", n.link());
         String base = config.url().endsWith("/") ? config.url().substring(0, config.url().length() - 1) : config.url();
-        return HttpDelivery.post(base + "/api/v2/alerts", alerts.toString(), Map.of(), config.timeout()).delivery();
+        return HttpDelivery.post(base + "/api/v2/alerts", alerts.toString(), Map.of(), settings.timeout()).delivery();
     }
 }

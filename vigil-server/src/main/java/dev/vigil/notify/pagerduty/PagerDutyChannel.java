@@ -1,8 +1,8 @@
 package dev.vigil.notify.pagerduty;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.config.VigilConfig;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
+import dev.vigil.notify.ChannelSettings;
 import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
@@ -17,10 +17,23 @@ import java.util.Map;
 public final class PagerDutyChannel extends ConfiguredChannel {
     static final String EVENTS_API = "https://events.pagerduty.com/v2/enqueue";
 
+    /**
+     * @param routingKey the integration key of the PagerDuty service
+     * @param url        the Events API; PagerDuty's own unless set (a proxy, a test receiver)
+     */
+    public record Config(String routingKey, String url) {
+        @Override
+        public String toString() {
+            return "PagerDutyChannel.Config[routing_key=***, url=" + url + "]";
+        }
+    }
 
-    public PagerDutyChannel(String name, VigilConfig.Channel config) {
-        super(name, config);
+    private final Config config;
+
+    public PagerDutyChannel(String name, ChannelSettings settings, Config config) {
+        super(name, settings);
         require("routing_key", config.routingKey());
+        this.config = config;
     }
 
     public Delivery deliver(Notification n) {
@@ -42,7 +55,7 @@ public final class PagerDutyChannel extends ConfiguredChannel {
         payload.set("custom_details", Json.MAPPER.valueToTree(n.incident()));
         event.putArray("links").addObject().put("href", n.link()).put("text", "Vigil incident");
         String url = config.url() != null ? config.url() : EVENTS_API;
-        return HttpDelivery.post(url, event.toString(), Map.of(), config.timeout()).delivery();
+        return HttpDelivery.post(url, event.toString(), Map.of(), settings.timeout()).delivery();
     }
 
     static String severity(Severity s) {

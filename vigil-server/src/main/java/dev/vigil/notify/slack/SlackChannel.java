@@ -1,7 +1,7 @@
 package dev.vigil.notify.slack;
 
-import dev.vigil.config.VigilConfig;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
+import dev.vigil.notify.ChannelSettings;
 import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
@@ -10,14 +10,24 @@ import java.util.Map;
 
 /** A Slack incoming webhook: one readable message (headline, details, link). */
 public final class SlackChannel extends ConfiguredChannel {
+    /** @param webhookUrl the incoming webhook's URL, itself a secret */
+    public record Config(String webhookUrl) {
+        @Override
+        public String toString() {
+            return "SlackChannel.Config[webhook_url=***]";
+        }
+    }
 
-    public SlackChannel(String name, VigilConfig.Channel config) {
-        super(name, config);
+    private final Config config;
+
+    public SlackChannel(String name, ChannelSettings settings, Config config) {
+        super(name, settings);
         require("webhook_url", config.webhookUrl());
+        this.config = config;
     }
 
     public Delivery deliver(Notification n) {
         String text = "*" + n.headline() + "*\n" + n.body();
-        return HttpDelivery.post(config.webhookUrl(), Json.MAPPER.valueToTree(Map.of("text", text)).toString(), Map.of(), config.timeout()).delivery();
+        return HttpDelivery.post(config.webhookUrl(), Json.MAPPER.valueToTree(Map.of("text", text)).toString(), Map.of(), settings.timeout()).delivery();
     }
 }

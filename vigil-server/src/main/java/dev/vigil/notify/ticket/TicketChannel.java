@@ -2,8 +2,8 @@ package dev.vigil.notify.ticket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.config.VigilConfig;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
+import dev.vigil.notify.ChannelSettings;
 import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
@@ -18,11 +18,25 @@ import java.util.Map;
  * {@code url} is {@code .../rest/api/2/issue}, {@code project} the project key; keeps {@code key}).
  */
 public final class TicketChannel extends ConfiguredChannel {
+    /**
+     * @param flavour generic (the default), github or jira
+     * @param token   sent as a bearer token
+     * @param project the Jira project key
+     */
+    public record Config(String url, String flavour, String token, String project) {
+        @Override
+        public String toString() {
+            return "TicketChannel.Config[url=" + url + ", flavour=" + flavour + ", token=***, project=" + project + "]";
+        }
+    }
+
+    private final Config config;
     private final String flavour;
 
-    public TicketChannel(String name, VigilConfig.Channel config) {
-        super(name, config);
+    public TicketChannel(String name, ChannelSettings settings, Config config) {
+        super(name, settings);
         require("url", config.url());
+        this.config = config;
         this.flavour = config.flavour() == null ? "generic" : config.flavour();
         if (!flavour.equals("generic") && !flavour.equals("github") && !flavour.equals("jira")) {
             throw new IllegalArgumentException("channels." + name + ".flavour must be generic, github or jira, not '" + flavour + "'");
@@ -62,7 +76,7 @@ public final class TicketChannel extends ConfiguredChannel {
                 body.set("incident", Json.MAPPER.valueToTree(n.incident()));
             }
         }
-        HttpDelivery.Answer answer = HttpDelivery.post(config.url(), body.toString(), headers, config.timeout());
+        HttpDelivery.Answer answer = HttpDelivery.post(config.url(), body.toString(), headers, settings.timeout());
         if (!answer.delivery().ok()) return answer.delivery();
         try {
             JsonNode created = Json.MAPPER.readTree(answer.body() == null ? "{}" : answer.body());

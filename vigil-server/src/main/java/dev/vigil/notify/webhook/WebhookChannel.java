@@ -1,8 +1,8 @@
 package dev.vigil.notify.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vigil.config.VigilConfig;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
+import dev.vigil.notify.ChannelSettings;
 import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
@@ -22,11 +22,21 @@ import javax.crypto.spec.SecretKeySpec;
  * reject old timestamps to stop replays.
  */
 public final class WebhookChannel extends ConfiguredChannel {
+    /** @param secret signs each delivery; none means unsigned */
+    public record Config(String url, String secret) {
+        @Override
+        public String toString() {
+            return "WebhookChannel.Config[url=" + url + ", secret=***]";
+        }
+    }
+
+    private final Config config;
     private final Clock clock;
 
-    public WebhookChannel(String name, VigilConfig.Channel config, Clock clock) {
-        super(name, config);
+    public WebhookChannel(String name, ChannelSettings settings, Config config, Clock clock) {
+        super(name, settings);
         require("url", config.url());
+        this.config = config;
         this.clock = clock;
     }
 
@@ -41,7 +51,7 @@ public final class WebhookChannel extends ConfiguredChannel {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         Map<String, String> headers = config.secret() == null ? Map.of("X-Vigil-Timestamp", timestamp)
                 : Map.of("X-Vigil-Timestamp", timestamp, "X-Vigil-Signature", "sha256=" + sign(config.secret(), timestamp + "." + json));
-        return HttpDelivery.post(config.url(), json, headers, config.timeout()).delivery();
+        return HttpDelivery.post(config.url(), json, headers, settings.timeout()).delivery();
     }
 
     /** Hex HMAC-SHA256 of {@code text} with {@code secret}. */

@@ -1,11 +1,28 @@
-package dev.vigil.respond;
+package dev.vigil.playbook;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.vigil.rule.Severity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** One step of a playbook (DESIGN §5). Closed set: the responder handles each kind explicitly. */
+/**
+ * One step of a playbook (DESIGN §5). Closed set: the response stage handles each kind
+ * explicitly. Stored in JSON with its name as the {@code action} property.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "action")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Action.PauseAgent.class, name = "pause_agent"),
+        @JsonSubTypes.Type(value = Action.ResumeAgent.class, name = "resume_agent"),
+        @JsonSubTypes.Type(value = Action.Notify.class, name = "notify"),
+        @JsonSubTypes.Type(value = Action.CreateTicket.class, name = "create_ticket"),
+        @JsonSubTypes.Type(value = Action.Retry.class, name = "retry"),
+        @JsonSubTypes.Type(value = Action.Escalate.class, name = "escalate"),
+        @JsonSubTypes.Type(value = Action.Monitor.class, name = "monitor"),
+        @JsonSubTypes.Type(value = Action.Batch.class, name = "batch"),
+        @JsonSubTypes.Type(value = Action.Aggregate.class, name = "aggregate"),
+        @JsonSubTypes.Type(value = Action.Log.class, name = "log")})
 public sealed interface Action {
     /** The YAML name of the action, also used on timelines and in metrics. */
     String name();

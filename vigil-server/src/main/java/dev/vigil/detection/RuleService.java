@@ -1,4 +1,4 @@
-package dev.vigil.pipeline;
+package dev.vigil.detection;
 
 import dev.vigil.detect.DetectionEngine;
 import dev.vigil.rule.Rule;

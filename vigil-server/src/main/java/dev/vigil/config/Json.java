@@ -1,4 +1,4 @@
-package dev.vigil.json;
+package dev.vigil.config;
 
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;

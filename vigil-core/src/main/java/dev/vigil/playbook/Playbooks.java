@@ -1,4 +1,4 @@
-package dev.vigil.respond;
+package dev.vigil.playbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.rule.Rule;

@@ -1,4 +1,4 @@
-package dev.vigil.pipeline;
+package dev.vigil.detection;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;

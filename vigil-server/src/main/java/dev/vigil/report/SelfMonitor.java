@@ -1,4 +1,4 @@
-package dev.vigil.respond;
+package dev.vigil.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.VigilConfig;
@@ -7,21 +7,25 @@ import dev.vigil.event.Event;
 import dev.vigil.event.EventLimits;
 import dev.vigil.event.EventParser;
 import dev.vigil.event.InvalidEventException;
-import dev.vigil.incident.IncidentManager;
-import dev.vigil.json.Json;
+import dev.vigil.config.Json;
+import dev.vigil.respond.Outbox;
 import dev.vigil.rule.Rule;
 import dev.vigil.rule.RuleParser;
 import dev.vigil.time.Durations;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The response system watching itself: checked every {@code meta.check_every}, when the p99 of
  * detection latency or the number of deliveries given up for good over {@code meta.window} pass
- * their thresholds, Vigil opens an incident about itself (agent {@code vigil}, one per check)
- * and its playbook notifies every channel.
+ * their thresholds, it raises a signal of its built-in rule about Vigil itself (agent
+ * {@code vigil}, one group per check). The signals go the way of every other: through the
+ * detection thread to the incident stage, so the incident is deduplicated, and its playbook
+ * notifies every channel.
  */
 public final class SelfMonitor {
     /** The built-in rule of these incidents; it matches no event, only this monitor raises it. */
@@ -43,35 +47,36 @@ public final class SelfMonitor {
 
     private final ResponseStats stats;
     private final Outbox outbox;
-    private final IncidentManager incidents;
     private final VigilConfig.Meta meta;
     private final Clock clock;
     private final EventParser parser;
 
-    public SelfMonitor(ResponseStats stats, Outbox outbox, IncidentManager incidents, VigilConfig.Meta meta, Clock clock) {
+    public SelfMonitor(ResponseStats stats, Outbox outbox, VigilConfig.Meta meta, Clock clock) {
         this.stats = stats;
         this.outbox = outbox;
-        this.incidents = incidents;
         this.meta = meta;
         this.clock = clock;
         this.parser = new EventParser(clock, EventLimits.defaults());
     }
 
-    public void check() {
+    /** The checks that fail now, as signals of {@link #RULE}. */
+    public List<Signal> check() {
         Instant since = clock.instant().minus(meta.window());
-        Object p99 = ((Map<?, ?>) stats.since(since).get("detection_latency_ms")).get("p99");
-        if (p99 instanceof Number n && n.longValue() > meta.detectionLatencyP99().toMillis()) {
-            raise("detection_latency", n.longValue(), "detection latency p99 " + n.longValue() + " ms above "
-                    + Durations.format(meta.detectionLatencyP99()) + " over the last " + Durations.format(meta.window()));
+        List<Signal> signals = new ArrayList<>();
+        Long p99 = stats.since(since).detectionLatencyMs().p99();
+        if (p99 != null && p99 > meta.detectionLatencyP99().toMillis()) {
+            signals.add(signal("detection_latency", p99, "detection latency p99 " + p99 + " ms above "
+                    + Durations.format(meta.detectionLatencyP99()) + " over the last " + Durations.format(meta.window())));
         }
-        long failures = outbox.createdSince(since).stream().filter(e -> "failed".equals(e.status()) && e.channel() != null).count();
+        long failures = outbox.createdSince(since).stream().filter(e -> e.status() == Outbox.Status.FAILED && e.channel() != null).count();
         if (failures >= meta.channelFailures()) {
-            raise("channel_failures", failures, failures + " deliveries given up in the last " + Durations.format(meta.window())
-                    + " (threshold " + meta.channelFailures() + ")");
+            signals.add(signal("channel_failures", failures, failures + " deliveries given up in the last " + Durations.format(meta.window())
+                    + " (threshold " + meta.channelFailures() + ")"));
         }
+        return signals;
     }
 
-    private void raise(String check, long value, String reason) {
+    private Signal signal(String check, long value, String reason) {
         ObjectNode event = Json.MAPPER.createObjectNode().put("agent", "vigil").put("kind", "metric");
         event.putObject("attrs").put("check", check).put("value", value);
         Event e;
@@ -83,7 +88,6 @@ public final class SelfMonitor {
         Map<String, String> group = new LinkedHashMap<>();
         group.put("agent", "vigil");
         group.put("attrs.check", check);
-        incidents.onSignal(new Signal(RULE, group, RULE.id() + ":agent=vigil,attrs.check=" + check, e, reason));
-        incidents.flush();
+        return new Signal(RULE, group, RULE.id() + ":agent=vigil,attrs.check=" + check, e, reason);
     }
 }

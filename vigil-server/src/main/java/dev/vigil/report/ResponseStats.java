@@ -1,15 +1,20 @@
-package dev.vigil.respond;
+package dev.vigil.report;
 
 import dev.vigil.incident.Incident;
+import dev.vigil.incident.Incident.TimelineEntry.Type;
 import dev.vigil.incident.IncidentStore;
+import dev.vigil.playbook.Action;
+import dev.vigil.respond.Outbox;
+import dev.vigil.respond.Task;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -20,6 +25,20 @@ import java.util.TreeMap;
  * counts. Computed from the incident store and the outbox for a period.
  */
 public final class ResponseStats {
+    /** Nearest-rank percentiles, in milliseconds; null when there is nothing to rank. */
+    public record Percentiles(Long p50, Long p95, Long p99) {}
+
+    /** The figures of a period, as {@code GET /v1/stats/response} shows them. */
+    public record Figures(Instant since, Instant until, Percentiles detectionLatencyMs, Percentiles actionLatencyMs,
+                          Double escalationAccuracy, Double falsePositiveRate, Double automaticRecoverySuccessRate, Counts counts) {}
+
+    public record Counts(int incidents, Map<String, Integer> bySeverity, int withFeedback, int falsePositives, int escalated,
+                         int retries, int recoveredByRetry, Map<String, Integer> actions) {}
+
+    /** One bucket of a series: incidents detected in [start, end) and the figures of their response. */
+    public record Bucket(Instant start, Instant end, int incidents, Percentiles detectionLatencyMs, Percentiles actionLatencyMs,
+                         Double escalationAccuracy, Double falsePositiveRate, int deliveryFailures, int deliveryRetries) {}
+
     private final IncidentStore incidents;
     private final Outbox outbox;
     private final Clock clock;
@@ -37,7 +56,7 @@ public final class ResponseStats {
     private static final Duration ACTIONS_WITHIN = Duration.ofDays(1);
 
     /** The figures for incidents detected at or after {@code since}. */
-    public Map<String, Object> since(Instant since) {
+    public Figures since(Instant since) {
         Map<String, Incident> byId = detected(since, null);
         Tally tally = new Tally();
         Map<String, Integer> bySeverity = new TreeMap<>();
@@ -49,38 +68,25 @@ public final class ResponseStats {
         }
 
         Map<String, Integer> actions = new TreeMap<>();
-        Map<String, Boolean> retried = new HashMap<>();
+        Set<String> retried = new HashSet<>();
         for (Outbox.Entry e : outbox.createdSince(since)) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             if (i == null) continue;
-            actions.merge(e.status(), 1, Integer::sum);
+            actions.merge(e.status().wire(), 1, Integer::sum);
             tally.action(i, e);
-            if ("retry".equals(e.action())) retried.put(i.id(), true);
+            if (e.task() instanceof Task.Recorded r && r.action() instanceof Action.Retry) retried.add(i.id());
         }
         int recovered = 0;
         int notRecovered = 0;
-        for (String id : retried.keySet()) {
+        for (String id : retried) {
             Incident i = byId.get(id);
             if (i.escalated()) notRecovered++;
-            else if (i.status() == Incident.Status.RESOLVED && i.timeline().stream().anyMatch(t -> t.detail() != null && t.detail().startsWith("retry succeeded"))) recovered++;
+            else if (i.timeline().stream().anyMatch(t -> t.type() == Type.RECOVERED)) recovered++;
         }
-
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("since", since);
-        out.put("until", clock.instant());
-        tally.figures(out);
-        out.put("automatic_recovery_success_rate", recovered + notRecovered == 0 ? null : (double) recovered / (recovered + notRecovered));
-        Map<String, Object> counts = new LinkedHashMap<>();
-        counts.put("incidents", byId.size());
-        counts.put("by_severity", bySeverity);
-        counts.put("with_feedback", tally.withFeedback);
-        counts.put("false_positives", tally.falsePositives);
-        counts.put("escalated", escalated);
-        counts.put("retries", retried.size());
-        counts.put("recovered_by_retry", recovered);
-        counts.put("actions", actions);
-        out.put("counts", counts);
-        return out;
+        Counts counts = new Counts(byId.size(), bySeverity, tally.withFeedback, tally.falsePositives, escalated, retried.size(),
+                recovered, actions);
+        return new Figures(since, clock.instant(), percentiles(tally.detection), percentiles(tally.action), tally.accuracy(),
+                tally.falsePositiveRate(), recovered + notRecovered == 0 ? null : (double) recovered / (recovered + notRecovered), counts);
     }
 
     /**
@@ -89,7 +95,7 @@ public final class ResponseStats {
      * deliveries that gave up fall in the bucket of their last attempt, and the failed attempts
      * of deliveries that finally succeeded in the bucket they were planned in.
      */
-    public List<Map<String, Object>> series(Instant from, Instant to, Duration step) {
+    public List<Bucket> series(Instant from, Instant to, Duration step) {
         int buckets = (int) Math.ceilDiv(Duration.between(from, to).toMillis(), step.toMillis());
         Tally[] tallies = new Tally[buckets];
         int[] incidentsIn = new int[buckets];
@@ -113,22 +119,17 @@ public final class ResponseStats {
             int b = i == null ? -1 : bucket.applyAsInt(i.detectedAt());
             if (b >= 0) tallies[b].action(i, e);
             if (e.channel() == null) continue;
-            int failedIn = "failed".equals(e.status()) ? bucket.applyAsInt(e.doneAt()) : -1;
+            int failedIn = e.status() == Outbox.Status.FAILED ? bucket.applyAsInt(e.doneAt()) : -1;
             if (failedIn >= 0) failures[failedIn]++;
-            int plannedIn = "done".equals(e.status()) && e.attempts() > 1 ? bucket.applyAsInt(e.createdAt()) : -1;
+            int plannedIn = e.status() == Outbox.Status.DONE && e.attempts() > 1 ? bucket.applyAsInt(e.createdAt()) : -1;
             if (plannedIn >= 0) retries[plannedIn] += e.attempts() - 1;
         }
 
-        List<Map<String, Object>> out = new ArrayList<>(buckets);
+        List<Bucket> out = new ArrayList<>(buckets);
         for (int b = 0; b < buckets; b++) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("start", from.plus(step.multipliedBy(b)));
-            m.put("end", from.plus(step.multipliedBy(b + 1)));
-            m.put("incidents", incidentsIn[b]);
-            tallies[b].figures(m);
-            m.put("delivery_failures", failures[b]);
-            m.put("delivery_retries", retries[b]);
-            out.add(m);
+            Tally t = tallies[b];
+            out.add(new Bucket(from.plus(step.multipliedBy(b)), from.plus(step.multipliedBy(b + 1)), incidentsIn[b],
+                    percentiles(t.detection), percentiles(t.action), t.accuracy(), t.falsePositiveRate(), failures[b], retries[b]));
         }
         return out;
     }
@@ -136,12 +137,7 @@ public final class ResponseStats {
     /** Incidents detected in [from, to); a null {@code to} is no upper bound. */
     private Map<String, Incident> detected(Instant from, Instant to) {
         Map<String, Incident> byId = new LinkedHashMap<>();
-        String cursor = null;
-        do {
-            IncidentStore.Page page = incidents.list(new IncidentStore.Query(null, null, null, null, from, to, 1000, cursor));
-            page.incidents().forEach(i -> byId.put(i.id(), i));
-            cursor = page.nextCursor();
-        } while (cursor != null);
+        incidents.forEach(new IncidentStore.Query(null, null, null, null, from, to, 0, null), i -> byId.put(i.id(), i));
         return byId;
     }
 
@@ -163,25 +159,24 @@ public final class ResponseStats {
 
         /** Action latency: from the incident's detection to the action done. */
         void action(Incident i, Outbox.Entry e) {
-            if ("done".equals(e.status()) && e.doneAt() != null) action.add(Math.max(0, Duration.between(i.detectedAt(), e.doneAt()).toMillis()));
+            if (e.status() == Outbox.Status.DONE && e.doneAt() != null) action.add(Math.max(0, Duration.between(i.detectedAt(), e.doneAt()).toMillis()));
         }
 
-        void figures(Map<String, Object> out) {
-            out.put("detection_latency_ms", percentiles(detection));
-            out.put("action_latency_ms", percentiles(action));
-            out.put("escalation_accuracy", withFeedback == 0 ? null : (double) rightSeverity / withFeedback);
-            out.put("false_positive_rate", withFeedback == 0 ? null : (double) falsePositives / withFeedback);
+        Double accuracy() {
+            return withFeedback == 0 ? null : (double) rightSeverity / withFeedback;
+        }
+
+        Double falsePositiveRate() {
+            return withFeedback == 0 ? null : (double) falsePositives / withFeedback;
         }
     }
 
     /** Nearest-rank p50, p95 and p99; nulls when there is nothing to rank. */
-    static Map<String, Long> percentiles(List<Long> values) {
-        Map<String, Long> p = new LinkedHashMap<>();
+    static Percentiles percentiles(List<Long> values) {
         List<Long> sorted = new ArrayList<>(values);
         sorted.sort(null);
-        for (int q : new int[] {50, 95, 99}) {
-            p.put("p" + q, sorted.isEmpty() ? null : sorted.get(Math.max(0, (int) Math.ceil(q / 100.0 * sorted.size()) - 1)));
-        }
-        return p;
+        java.util.function.IntFunction<Long> rank = q ->
+                sorted.isEmpty() ? null : sorted.get(Math.max(0, (int) Math.ceil(q / 100.0 * sorted.size()) - 1));
+        return new Percentiles(rank.apply(50), rank.apply(95), rank.apply(99));
     }
 }

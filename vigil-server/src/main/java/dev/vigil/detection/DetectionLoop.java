@@ -1,48 +1,36 @@
-package dev.vigil.pipeline;
+package dev.vigil.detection;
 
 import dev.vigil.detect.DetectionEngine;
 import dev.vigil.detect.Signal;
+import dev.vigil.detect.SignalSink;
 import dev.vigil.event.Event;
-import dev.vigil.incident.IncidentManager;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs detection on one thread: committed events in log order go through the engine, signals
- * through the incident manager; timers (absence) are checked every {@link #TICK_MILLIS} against
- * the injected clock; rule reloads run here too, between events.
+ * Runs detection on one thread: committed events in log order go through the engine, its
+ * signals to the {@link SignalSink} (the incident stage); timers (absence) are checked every
+ * {@link #TICK_MILLIS} against the injected clock; rule reloads and signals raised outside the
+ * rules (Vigil's self-monitoring) run here too, between events.
  *
- * <p>Bound: {@link #capacity} holds one permit per event waiting. {@link #submit} blocks when
- * detection is behind, which holds back the event log's writer, which fills the ingest queue,
- * which answers 503: overload reaches the clients instead of the heap.
+ * <p>Bound: the {@link DetectionQueue}'s; after each batch the sink may hold this thread back too.
  */
 public final class DetectionLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DetectionLoop.class);
     /** How often timers are checked; absence rules are minutes long, so a quarter second is plenty. */
     private static final long TICK_MILLIS = 250;
 
-    private sealed interface Work {}
-
-    /** @param permits what this batch holds of {@link #capacity}: its size, or all of it for a batch larger than the queue */
-    private record Events(List<Event> events, int permits) implements Work {}
-
-    private record Task(Runnable run) implements Work {}
-
     private final DetectionEngine engine;
-    private final IncidentManager incidents;
-    private final java.util.function.Consumer<Event> observer;
+    private final Consumer<Event> observer;
+    private final SignalSink sink;
     private final Clock clock;
-    private final Semaphore capacity;
-    private final int capacityEvents;
-    private final BlockingQueue<Work> work = new LinkedBlockingQueue<>();
+    private final DetectionQueue work;
     private final Thread thread;
     private volatile boolean closing;
     private long lastTick = System.nanoTime();
@@ -50,42 +38,42 @@ public final class DetectionLoop implements AutoCloseable {
     /**
      * @param observer sees every committed event first, on this thread (fleet figures, directive answers)
      */
-    public DetectionLoop(DetectionEngine engine, IncidentManager incidents, java.util.function.Consumer<Event> observer,
-                         Clock clock, int capacityEvents) {
+    public DetectionLoop(DetectionEngine engine, DetectionQueue work, Consumer<Event> observer, SignalSink sink, Clock clock) {
         this.engine = engine;
-        this.incidents = incidents;
+        this.work = work;
         this.observer = observer;
+        this.sink = sink;
         this.clock = clock;
-        this.capacity = new Semaphore(capacityEvents);
-        this.capacityEvents = capacityEvents;
         this.thread = Thread.ofPlatform().name("vigil-detection").start(this::run);
-    }
-
-    /** Queues committed events; blocks while the queue is full. */
-    public void submit(List<Event> events) {
-        int permits = Math.min(events.size(), capacityEvents);
-        capacity.acquireUninterruptibly(permits);
-        work.add(new Events(events, permits));
     }
 
     /** Runs a task on the detection thread, between events, and returns its result. */
     public <T> CompletableFuture<T> call(Supplier<T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        work.add(new Task(() -> {
+        work.add(() -> {
             try {
                 result.complete(task.get());
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
-        }));
+        });
         return result;
+    }
+
+    /** Hands signals raised outside the rules to the sink, on this thread, as if a rule had fired. */
+    public void raise(List<Signal> signals) {
+        if (signals.isEmpty()) return;
+        work.add(() -> {
+            handle(signals);
+            sink.batchDone();
+        });
     }
 
     private void run() {
         while (!closing || !work.isEmpty()) {
             try {
-                Work next = work.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
-                if (next instanceof Events batch) {
+                DetectionQueue.Work next = work.poll(TICK_MILLIS);
+                if (next instanceof DetectionQueue.Events batch) {
                     try {
                         for (Event e : batch.events()) {
                             try {
@@ -96,17 +84,17 @@ public final class DetectionLoop implements AutoCloseable {
                                 log.error("detection failed on event {} of agent {}; continuing", e.id(), e.agent(), failure);
                             }
                         }
-                        incidents.flush();
+                        sink.batchDone();
                     } finally {
-                        capacity.release(batch.permits());
+                        work.done(batch);
                     }
-                } else if (next instanceof Task task) {
+                } else if (next instanceof DetectionQueue.Task task) {
                     task.run().run();
                 }
                 if (System.nanoTime() - lastTick >= TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)) {
                     lastTick = System.nanoTime();
                     handle(engine.advance(clock.instant()));
-                    incidents.flush();
+                    sink.batchDone();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -119,7 +107,7 @@ public final class DetectionLoop implements AutoCloseable {
     }
 
     private void handle(List<Signal> signals) {
-        for (Signal s : signals) incidents.onSignal(s);
+        for (Signal s : signals) sink.signal(s);
     }
 
     /** Processes what is queued, then stops. */
