@@ -181,7 +181,7 @@ class LangChain4jInstrumentationTest {
     public static final class CustomerTools extends BaseTools {}
 
     @Test
-    void inheritedToolsAreGuardedToo() {
+    void inheritedToolsAreRecordedToo() {
         ScriptedChatModel model = new ScriptedChatModel(VigilChatModelListener.recordingTo(task))
                 .callsTool("lookupCustomer", "{\"arg0\": \"C-17\"}").answers("found");
         Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).tools(VigilTools.guarded(task, new CustomerTools())).build();
@@ -189,6 +189,20 @@ class LangChain4jInstrumentationTest {
         assertThat(assistant.chat("who is C-17?")).isEqualTo("found");
         assertThat(model.toolResults()).containsExactly("customer C-17");
         assertThat(events("tool_call")).extracting(e -> e.get("tool").textValue()).containsExactly("lookupCustomer");
+    }
+
+    @Test
+    void inheritedToolsAreGuardedToo() {
+        ScriptedChatModel model = new ScriptedChatModel(VigilChatModelListener.recordingTo(task))
+                .callsTool("lookupCustomer", "{\"arg0\": \"C-17\"}").answers("I was stopped");
+        Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).tools(VigilTools.guarded(task, new CustomerTools())).build();
+        pause();
+
+        assertThat(assistant.chat("who is C-17?")).isEqualTo("I was stopped");
+        assertThat(model.toolResults()).singleElement().asString()
+                .doesNotContain("customer C-17") // the inherited method never ran
+                .contains("refunds under investigation");
+        assertThat(events("tool_call")).isEmpty();
     }
 
     @Test

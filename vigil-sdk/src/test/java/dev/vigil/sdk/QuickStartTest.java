@@ -12,7 +12,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The quick start of docs/SDK.md, compiled and run, so the documentation cannot go stale. */
+/**
+ * The quick start of docs/SDK.md, compiled and run against a real server. It is a copy, not the
+ * page itself: the docs connect with {@code Vigil.connect(url, key)}, this test with
+ * {@code builder()} to add the test server's virtual clock; {@link #theDocumentedCallsAreTheseCalls}
+ * checks that every other line of the page's example is here, so the two cannot drift apart.
+ */
 class QuickStartTest {
     @TempDir
     Path data;
@@ -45,5 +50,18 @@ class QuickStartTest {
             });
             assertThat(retries).isEmpty();
         }
+    }
+
+    @Test
+    void theDocumentedCallsAreTheseCalls() throws java.io.IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        String docs = java.nio.file.Files.readString(root.resolve("docs/SDK.md"));
+        String example = docs.substring(docs.indexOf("## Quick start"));
+        example = example.substring(example.indexOf("```java") + 7, example.indexOf("```", example.indexOf("```java") + 7));
+        String test = java.nio.file.Files.readString(root.resolve("vigil-sdk/src/test/java/dev/vigil/sdk/QuickStartTest.java"));
+        java.util.List<String> lines = example.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("try (") && !l.equals("}"))
+                .map(l -> l.replaceAll("\\s*//.*$", "")).toList();
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(test).contains(line));
+        assertThat(example).contains("Vigil.connect(\"http://localhost:8080\", System.getenv(\"VIGIL_AGENT_KEY\"))");
     }
 }

@@ -2,6 +2,9 @@ package dev.vigil.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,11 +18,19 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cmd = commandLine();
+        int code = cmd.execute(args);
+        // System.exit does not flush: output written with print (not println) would be lost when piped.
+        cmd.getOut().flush();
+        cmd.getErr().flush();
+        System.exit(code);
     }
 
+    /** One writer for stdout and one for stderr, shared by every subcommand, so main can flush them before exiting. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main())
+                .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
+                .setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
     }
 
     @Override

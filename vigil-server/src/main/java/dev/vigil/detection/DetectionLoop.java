@@ -60,6 +60,18 @@ public final class DetectionLoop implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Checks the timers now, after the events queued so far: what a drill or test on a virtual
+     * clock waits on instead of the next tick.
+     */
+    public CompletableFuture<Void> checkTimers() {
+        return call(() -> {
+            handle(engine.advance(clock.instant()));
+            sink.batchDone();
+            return null;
+        });
+    }
+
     /** Hands signals raised outside the rules to the sink, on this thread, as if a rule had fired. */
     public void raise(List<Signal> signals) {
         if (signals.isEmpty()) return;

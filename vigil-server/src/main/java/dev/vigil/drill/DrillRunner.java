@@ -17,14 +17,14 @@ import java.util.function.Supplier;
  *
  * <p>Latencies are measured on the wall clock by this runner: detection is from the last
  * injection to the expected incidents being visible; action is from then until their expected
- * actions have all completed. When embedded, the virtual clock moves a second per poll while
- * waiting, so retries, backoffs and timeouts play out in milliseconds.
+ * actions have all completed. When embedded, the runner waits for the pipeline to be quiet
+ * instead of polling, and the virtual clock moves a second at a time while it waits for what
+ * follows, so retries, backoffs and timeouts play out in milliseconds; {@code within} is then
+ * virtual time.
  */
 public final class DrillRunner {
     /** The outcome of one case. */
     public record Result(String name, boolean passed, boolean skipped, String message, Long detectionMs, Long actionMs) {}
-
-    private static final long POLL_MILLIS = 50;
 
     private final Supplier<Target> targets;
     private final String runId;
@@ -97,10 +97,11 @@ public final class DrillRunner {
         }
         if (step.answerRetry() != null) {
             String agent = agent(step.answerRetry().agent());
+            target.settle();
             JsonNode directives = target.get("/v1/agents/" + agent + "/control").path("directives");
             long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (directives.isEmpty() && System.nanoTime() < giveUp) { // detection runs behind ingest
-                Thread.sleep(POLL_MILLIS);
+            while (directives.isEmpty() && !target.embedded() && System.nanoTime() < giveUp) { // detection runs behind ingest
+                target.settle();
                 directives = target.get("/v1/agents/" + agent + "/control").path("directives");
             }
             if (directives.isEmpty()) return "no retry directive to answer for " + step.answerRetry().agent();
@@ -145,15 +146,19 @@ public final class DrillRunner {
     private Result check(DrillFile.Case c, Target target) throws InterruptedException {
         Duration within = Durations.parse(c.within());
         long start = System.nanoTime();
-        long deadline = start + within.toNanos() + Duration.ofSeconds(10).toNanos();
+        long wallDeadline = start + within.toNanos() + Duration.ofSeconds(10).toNanos();
+        java.time.Instant deadline = target.now().plus(within).plusSeconds(10);
         Long detected = null;
         if (c.expect().noIncident() || c.expect().incidents().isEmpty()) {
             // A marker proves detection has processed everything injected before it.
             String marker = "marker";
             target.post("/v1/events", drillEvent(Json.MAPPER.createObjectNode().put("agent", marker).put("kind", "policy_violation")).toString());
+            target.settle();
             while (incidents(target).stream().noneMatch(i -> i.get("agent").textValue().equals(agent(marker)))) {
-                if (System.nanoTime() > deadline) return new Result(c.name(), false, false, "detection did not catch up in time", null, null);
-                Thread.sleep(POLL_MILLIS);
+                if (target.embedded() || System.nanoTime() > wallDeadline) {
+                    return new Result(c.name(), false, false, "detection did not catch up in time", null, null);
+                }
+                target.settle();
             }
             List<String> unexpected = incidents(target).stream().filter(i -> ours(i) && !i.get("agent").textValue().equals(agent(marker)))
                     .map(i -> i.get("rule").textValue() + " for " + i.get("agent").textValue()).toList();
@@ -163,7 +168,8 @@ public final class DrillRunner {
             return new Result(c.name(), true, false, "ok", null, null);
         }
         List<String> missing = List.of();
-        while (System.nanoTime() < deadline) {
+        target.settle();
+        while (target.embedded() ? !target.now().isAfter(deadline) : System.nanoTime() < wallDeadline) {
             List<JsonNode> all = incidents(target);
             List<String> notYetDetected = new ArrayList<>();
             missing = new ArrayList<>();
@@ -187,7 +193,7 @@ public final class DrillRunner {
             if (!notYetDetected.isEmpty()) missing = List.of("no incident " + String.join(", ", notYetDetected)
                     + " (got " + all.stream().filter(this::ours).map(i -> i.get("rule").textValue() + "/" + i.get("severity").textValue()).toList() + ")");
             if (target.embedded()) target.advance(Duration.ofSeconds(1));
-            Thread.sleep(POLL_MILLIS);
+            else target.settle();
         }
         return new Result(c.name(), false, false, String.join("; ", missing), detected == null ? null : (detected - start) / 1_000_000, null);
     }

@@ -74,8 +74,20 @@ final class EmbeddedTarget extends HttpTarget {
     }
 
     @Override
-    public void advance(Duration d) {
+    public void advance(Duration d) throws InterruptedException {
+        settle(); // what was sent before time passes is handled at the time it was sent
         clock.advance(d);
+        settle();
+    }
+
+    @Override
+    public void settle() throws InterruptedException {
+        server.pipeline().awaitQuiet();
+    }
+
+    @Override
+    public Instant now() {
+        return clock.instant();
     }
 
     @Override

@@ -95,6 +95,20 @@ public final class ActionRunner implements AutoCloseable {
         workers.execute(() -> run(entry));
     }
 
+    /**
+     * Waits until no entry is running and none is due on the clock: what a drill or test on a
+     * virtual clock waits on instead of the next poll, which it runs at once.
+     */
+    public void awaitIdle() throws InterruptedException {
+        while (true) {
+            if (running.isEmpty()) {
+                poll();
+                if (running.isEmpty()) return;
+            }
+            Thread.sleep(1); // deliveries are network calls on their own threads; nothing here to wait on but them
+        }
+    }
+
     /** One incident's deliveries to one channel; actions without a channel (pause, resume) are lanes of their own. */
     private static String lane(Outbox.Entry e) {
         return e.channel() == null ? e.id() : e.incident() + "|" + e.channel();

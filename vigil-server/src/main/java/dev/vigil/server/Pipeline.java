@@ -74,12 +74,15 @@ public final class Pipeline implements AutoCloseable {
     private final List<AutoCloseable> stages;
     private final ResponseInbox inbox;
     private final DetectionLoop detection;
+    private final ActionRunner runner;
     private final ScheduledExecutorService timers;
 
-    private Pipeline(Parts parts, List<AutoCloseable> stages, DetectionLoop detection, ResponseInbox inbox, ScheduledExecutorService timers) {
+    private Pipeline(Parts parts, List<AutoCloseable> stages, DetectionLoop detection, ResponseInbox inbox, ActionRunner runner,
+                     ScheduledExecutorService timers) {
         this.parts = parts;
         this.stages = stages;
         this.detection = detection;
+        this.runner = runner;
         this.inbox = inbox;
         this.timers = timers;
     }
@@ -152,7 +155,7 @@ public final class Pipeline implements AutoCloseable {
         Parts parts = new Parts(ingest, eventLog, ruleService, incidents, control, usage, agents, feed, stats,
                 new ReviewQueue(incidentStore, outbox, clock), new WeeklyReport(incidentStore, clock));
         // Closed in flow order: commit what was accepted, detect on it, respond to it, finish deliveries.
-        return new Pipeline(parts, List.of(eventLog, detection, response, runner), detection, inbox, timers);
+        return new Pipeline(parts, List.of(eventLog, detection, response, runner), detection, inbox, runner, timers);
     }
 
     public Parts parts() {
@@ -165,8 +168,10 @@ public final class Pipeline implements AutoCloseable {
      * waiting for time to pass.
      */
     public void awaitQuiet() throws InterruptedException {
-        detection.call(() -> null).join();
+        detection.checkTimers().join();
+        inbox.tick();
         inbox.awaitIdle();
+        runner.awaitIdle();
     }
 
     private static Playbooks playbooks(VigilConfig config, RuleSet rules, Channels channels) {

@@ -117,8 +117,10 @@ class CriticalPathTest {
             f.vigil.clock.advance(Duration.ofSeconds(1));
             return f.slack.requests.size() == 1;
         });
-        for (int i = 0; i < 8; i++) f.vigil.clock.advance(Duration.ofSeconds(30));
-        Thread.sleep(600); // real time for the outbox poller to run again: a duplicate would show up here
+        for (int i = 0; i < 8; i++) {
+            f.vigil.clock.advance(Duration.ofSeconds(30));
+            f.vigil.server.pipeline().awaitQuiet(); // every due entry run: a duplicate would show up here
+        }
         assertThat(f.slack.requests).hasSize(1);
         String id = f.incident("?agent=leaky").get("id").textValue();
         assertThat(f.vigil.get("/v1/incidents/" + id, OPERATOR).json().get("timeline").toString())
@@ -159,7 +161,7 @@ class CriticalPathTest {
                 .get("timeline").toString().contains("dry run: would pause_agent"));
         assertThat(f.vigil.get("/v1/agents/dry-bot/control", OPERATOR).json().get("state").textValue()).isEqualTo("running");
 
-        Thread.sleep(500); // let any stray delivery arrive before checking there was none
+        f.vigil.server.pipeline().awaitQuiet(); // every planned delivery made: a stray one would show up here
         assertThat(f.pagerduty.requests).isEmpty();
         assertThat(f.slack.requests).isEmpty();
         assertThat(f.mail.getReceivedMessages()).isEmpty();

@@ -132,7 +132,7 @@ class RetryProtocolTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> directives().isEmpty());
         // Nothing left to time out or escalate.
         f.vigil.clock.advance(Duration.ofMinutes(3));
-        Thread.sleep(600); // a few scheduler ticks of real time
+        f.vigil.server.pipeline().awaitQuiet(); // the response's timers ran at the new time
         assertThat(incident().get("escalated").booleanValue()).isFalse();
     }
 
