@@ -60,8 +60,12 @@ final class DrillCommand implements Runnable {
         @Option(names = "--json", description = "one JSON object per case")
         boolean json;
 
+        @Option(names = "--verbose", description = "log what the servers do (to standard error); otherwise only warnings")
+        boolean verbose;
+
         @Override
         public Integer call() throws IOException {
+            Logging.toStandardError(verbose);
             PrintWriter out = spec.commandLine().getOut();
             DrillFile drills;
             try {

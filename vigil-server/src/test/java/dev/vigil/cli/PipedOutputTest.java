@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,13 +25,26 @@ class PipedOutputTest {
             "--version     | vigil ",
             "--help        | Usage: vigil"})
     void outputReachesAPipe(String args, String startsWith) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main"));
-        command.addAll(List.of(args.trim().split(" +")));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = run(args.trim().split(" +"));
         assertThat(out).isNotBlank();
         if (startsWith != null) assertThat(out).startsWith(startsWith);
+    }
+
+    /** The embedded drill starts a server per case; their log lines must not break up the table. */
+    @Test
+    void theDrillTableIsAloneOnStandardOutput() throws IOException, InterruptedException {
+        List<String> lines = run("drill", "run").lines().toList();
+        assertThat(lines.get(0)).startsWith("CASE").contains("RESULT");
+        assertThat(lines).noneMatch(l -> l.contains(" INFO ") || l.contains(" WARN ")).last().asString().endsWith("0 failed");
+    }
+
+    private static String run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.vigil.cli.Main"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 }
