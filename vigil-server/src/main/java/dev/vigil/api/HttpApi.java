@@ -9,7 +9,16 @@ import dev.vigil.ingest.otlp.OtlpTraceIngest;
 import dev.vigil.config.Json;
 import java.time.Clock;
 import dev.vigil.metrics.VigilMetrics;
-import dev.vigil.server.Pipeline;
+import dev.vigil.control.ControlPlane;
+import dev.vigil.detection.RuleService;
+import dev.vigil.incident.IncidentManager;
+import dev.vigil.ingest.FleetUsage;
+import dev.vigil.ingest.IngestService;
+import dev.vigil.report.ResponseStats;
+import dev.vigil.report.ReviewQueue;
+import dev.vigil.report.WeeklyReport;
+import dev.vigil.rule.AgentRegistry;
+import dev.vigil.store.EventLog;
 import dev.vigil.store.StorageException;
 import dev.vigil.web.Dashboard;
 import io.javalin.Javalin;
@@ -27,11 +36,16 @@ public final class HttpApi {
 
     private HttpApi() {}
 
+    /** The pipeline's stages, which the routes serve and drive; {@code dev.vigil.server.Pipeline} builds them. */
+    public record Stages(IngestService ingest, EventLog eventLog, RuleService rules, IncidentManager incidents, ControlPlane control,
+                         FleetUsage usage, AgentRegistry agents, OperatorFeed feed, ResponseStats stats, ReviewQueue review,
+                         WeeklyReport weekly) {}
+
     /**
-     * @param p     the pipeline's stages, which the routes serve and drive
+     * @param p     the pipeline's stages
      * @param ready whether the server can serve (its database answers), for {@code /readyz}
      */
-    public static Javalin create(VigilConfig config, KeyRing keys, Pipeline.Parts p, Clock clock, VigilMetrics metrics,
+    public static Javalin create(VigilConfig config, KeyRing keys, Stages p, Clock clock, VigilMetrics metrics,
                                  BooleanSupplier ready) {
         Authenticator auth = new Authenticator(keys);
         long maxBody = config.ingest().maxBodyBytes();

@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import dev.vigil.api.HttpApi;
 import dev.vigil.api.OperatorFeed;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.VigilConfig;
@@ -65,19 +66,14 @@ public final class Pipeline implements AutoCloseable {
     /** How often the response's timers look at the clock: retries and digests are minutes long. */
     private static final long RESPONSE_TICK_MILLIS = 250;
 
-    /** What the HTTP API serves and drives. */
-    public record Parts(IngestService ingest, EventLog eventLog, RuleService rules, IncidentManager incidents, ControlPlane control,
-                        FleetUsage usage, AgentRegistry agents, OperatorFeed feed, ResponseStats stats, ReviewQueue review,
-                        WeeklyReport weekly) {}
-
-    private final Parts parts;
+    private final HttpApi.Stages parts;
     private final List<AutoCloseable> stages;
     private final ResponseInbox inbox;
     private final DetectionLoop detection;
     private final ActionRunner runner;
     private final ScheduledExecutorService timers;
 
-    private Pipeline(Parts parts, List<AutoCloseable> stages, DetectionLoop detection, ResponseInbox inbox, ActionRunner runner,
+    private Pipeline(HttpApi.Stages parts, List<AutoCloseable> stages, DetectionLoop detection, ResponseInbox inbox, ActionRunner runner,
                      ScheduledExecutorService timers) {
         this.parts = parts;
         this.stages = stages;
@@ -152,13 +148,13 @@ public final class Pipeline implements AutoCloseable {
         every(timers, Duration.ofMillis(RESPONSE_TICK_MILLIS), "the response's timers", inbox::tick);
         every(timers, config.meta().checkEvery(), "self-monitoring", () -> detection.raise(self.check()));
 
-        Parts parts = new Parts(ingest, eventLog, ruleService, incidents, control, usage, agents, feed, stats,
+        HttpApi.Stages parts = new HttpApi.Stages(ingest, eventLog, ruleService, incidents, control, usage, agents, feed, stats,
                 new ReviewQueue(incidentStore, outbox, clock), new WeeklyReport(incidentStore, clock));
         // Closed in flow order: commit what was accepted, detect on it, respond to it, finish deliveries.
         return new Pipeline(parts, List.of(eventLog, detection, response, runner), detection, inbox, runner, timers);
     }
 
-    public Parts parts() {
+    public HttpApi.Stages parts() {
         return parts;
     }
 
