@@ -59,8 +59,8 @@ final class ReplayCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--rules", arity = "1..*", paramLabel = "FILE", parameterConsumer = RuleFiles.class,
-            description = "more rule files, after the config's: the arguments up to the next option, "
-                    + "except the last argument of the command line, which is EVENTS.ndjson when not given before")
+            description = "more rule files, after the config's; the last argument after them is EVENTS.ndjson "
+                    + "unless it was given before")
     List<Path> rules = new ArrayList<>();
 
     @Option(names = "--json", description = "one JSON line per incident")
