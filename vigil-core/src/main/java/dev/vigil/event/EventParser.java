@@ -45,7 +45,7 @@ public final class EventParser {
         if (!(node instanceof ObjectNode object)) {
             throw new InvalidEventException("event", "must be a JSON object, got " + describe(node));
         }
-        String agent = requiredId(object, "agent");
+        String agent = agent(object);
         String kindName = requiredText(object, "kind", limits.maxIdLength());
         Kind kind = Kind.fromWire(kindName);
         if (kind == null) {
@@ -79,7 +79,12 @@ public final class EventParser {
         }
 
         String id = optionalId(object, "id");
-        if (id == null) id = EventIds.next(arrival.toEpochMilli());
+        if (id == null) {
+            id = EventIds.next(arrival.toEpochMilli());
+        } else if (id.isBlank()) {
+            // An empty id would be a dedup key shared by unrelated events: the second would be dropped.
+            throw new InvalidEventException("id", "must not be empty or blank; omit it and Vigil assigns one");
+        }
 
         return new Event(
                 id, ts, arrival, clamped, agent,
@@ -100,10 +105,11 @@ public final class EventParser {
                 attrs(object));
     }
 
-    private String requiredId(ObjectNode o, String field) throws InvalidEventException {
-        String value = optionalId(o, field);
-        if (value == null) throw new InvalidEventException(field, "is required");
-        if (value.isBlank()) throw new InvalidEventException(field, "must not be blank");
+    /** The agent, held to {@link AgentIds}: the same rule as the agent routes' {@code {id}}. */
+    private static String agent(ObjectNode o) throws InvalidEventException {
+        String value = optionalText(o, "agent", Integer.MAX_VALUE);
+        String problem = AgentIds.problem(value);
+        if (problem != null) throw new InvalidEventException("agent", problem);
         return value;
     }
 
@@ -113,15 +119,12 @@ public final class EventParser {
         return value;
     }
 
-    /** Identifiers (agent, run, task, model, ...) additionally may not contain control characters. */
+    /** Identifiers (id, run, task, model, directive) additionally may not contain control characters. */
     private String optionalId(ObjectNode o, String field) throws InvalidEventException {
         String value = optionalText(o, field, limits.maxIdLength());
         if (value != null) {
-            for (int i = 0; i < value.length(); i++) {
-                if (Character.isISOControl(value.charAt(i))) {
-                    throw new InvalidEventException(field, "contains a control character at position " + i);
-                }
-            }
+            String problem = AgentIds.identifierProblem(value);
+            if (problem != null) throw new InvalidEventException(field, problem);
         }
         return value;
     }
@@ -136,6 +139,8 @@ public final class EventParser {
         if (value.length() > maxLength) {
             throw new InvalidEventException(field, "longer than " + maxLength + " characters (" + value.length() + ")");
         }
+        String malformed = Utf16.problem(value);
+        if (malformed != null) throw new InvalidEventException(field, malformed);
         return value;
     }
 
@@ -205,6 +210,8 @@ public final class EventParser {
                 throw new InvalidEventException("flags[" + i + "]", "must be a non-empty string of at most "
                         + limits.maxIdLength() + " characters");
             }
+            String malformed = Utf16.problem(flag.textValue());
+            if (malformed != null) throw new InvalidEventException("flags[" + i + "]", malformed);
             flags.add(flag.textValue());
         }
         return List.copyOf(flags);

@@ -3,6 +3,7 @@ package dev.vigil.api;
 import dev.vigil.auth.KeyRing;
 import dev.vigil.auth.Principal;
 import dev.vigil.auth.Role;
+import dev.vigil.event.AgentIds;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.Set;
 /**
  * Checks the bearer key of every matched route that declares roles; routes without roles
  * ({@code /healthz}, {@code /readyz}) are open. The principal is left on the context for
- * handlers that check agent scope.
+ * handlers that check agent scope. The {@code {id}} of an agent route is held to {@link AgentIds}
+ * here, before any handler (or stream) sees it.
  */
 final class Authenticator {
     private static final String PRINCIPAL = "vigil.principal";
@@ -39,11 +41,16 @@ final class Authenticator {
                     + "; this needs " + lowest(allowed));
         }
         ctx.attribute(PRINCIPAL, principal);
-        // An agent key reads only the control document of the agents it is scoped to.
         String agent = ctx.pathParamMap().get("id");
         if (agent != null && ctx.endpoints().matchedHttpEndpoint() != null
-                && ctx.endpoints().matchedHttpEndpoint().path.startsWith("/v1/agents/") && !principal.mayActFor(agent)) {
-            throw new ApiException(403, "key '" + principal.name() + "' may not act for agent '" + agent + "'");
+                && ctx.endpoints().matchedHttpEndpoint().path.startsWith("/v1/agents/")) {
+            // Every agent route holds {id} to the rule events are held to: what ingest refuses cannot be paused either.
+            String problem = AgentIds.problem(agent);
+            if (problem != null) throw new ApiException(400, "agent id in the path: " + problem);
+            // An agent key reads only the control document of the agents it is scoped to.
+            if (!principal.mayActFor(agent)) {
+                throw new ApiException(403, "key '" + principal.name() + "' may not act for agent '" + agent + "'");
+            }
         }
     }
 

@@ -22,7 +22,9 @@ import dev.vigil.store.EventLog;
 import dev.vigil.store.StorageException;
 import dev.vigil.web.Dashboard;
 import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.javalin.router.EndpointNotFound;
 import io.javalin.security.RouteRole;
 import java.time.Duration;
 import java.util.Map;
@@ -75,43 +77,48 @@ public final class HttpApi {
             });
             Dashboard.serve(cfg);
             cfg.routes.beforeMatched(auth::check);
+            ApiRoutes routes = new ApiRoutes(cfg.routes); // GET routes answer HEAD alike; SSE routes insist on Accept
 
-            cfg.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
-            cfg.routes.get("/readyz", ctx -> {
+            routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            routes.get("/readyz", ctx -> {
                 boolean up = ready.getAsBoolean();
                 ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ready" : "unavailable"));
             });
-            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+            routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()), metricsRoles);
 
             cfg.routes.post("/v1/events", events::post, Role.AGENT);
-            cfg.routes.get("/v1/events", events::list, Role.OPERATOR);
+            routes.get("/v1/events", events::list, Role.OPERATOR);
             cfg.routes.post("/v1/traces", traces::post, Role.AGENT);
 
-            cfg.routes.get("/v1/incidents", incidents::list, Role.OPERATOR);
-            cfg.routes.get("/v1/incidents/{id}", incidents::get, Role.OPERATOR);
+            routes.get("/v1/incidents", incidents::list, Role.OPERATOR);
+            routes.get("/v1/incidents/{id}", incidents::get, Role.OPERATOR);
             cfg.routes.post("/v1/incidents/{id}/ack", incidents::acknowledge, Role.OPERATOR);
             cfg.routes.post("/v1/incidents/{id}/resolve", incidents::resolve, Role.OPERATOR);
             cfg.routes.post("/v1/incidents/{id}/feedback", incidents::feedback, Role.OPERATOR);
 
-            cfg.routes.get("/v1/agents", agents::list, Role.OPERATOR);
-            cfg.routes.get("/v1/agents/{id}", agents::get, Role.OPERATOR);
-            cfg.routes.get("/v1/agents/{id}/control", agents::document, Role.AGENT);
-            cfg.routes.sse("/v1/agents/{id}/control/stream", agents::stream, Role.AGENT);
+            routes.get("/v1/agents", agents::list, Role.OPERATOR);
+            routes.get("/v1/agents/{id}", agents::get, Role.OPERATOR);
+            routes.get("/v1/agents/{id}/control", agents::document, Role.AGENT);
+            routes.sse("/v1/agents/{id}/control/stream", agents::stream, Role.AGENT);
             cfg.routes.post("/v1/agents/{id}/pause", agents::pause, Role.OPERATOR);
             cfg.routes.post("/v1/agents/{id}/resume", agents::resume, Role.OPERATOR);
 
-            cfg.routes.get("/v1/review", reports::review, Role.OPERATOR);
-            cfg.routes.get("/v1/reports/weekly", reports::weekly, Role.OPERATOR);
-            cfg.routes.get("/v1/stats/response", reports::responseStats, Role.OPERATOR);
-            cfg.routes.get("/v1/stats/response/series", reports::responseSeries, Role.OPERATOR);
-            cfg.routes.sse("/v1/stream", p.feed()::stream, Role.OPERATOR);
+            routes.get("/v1/review", reports::review, Role.OPERATOR);
+            routes.get("/v1/reports/weekly", reports::weekly, Role.OPERATOR);
+            routes.get("/v1/stats/response", reports::responseStats, Role.OPERATOR);
+            routes.get("/v1/stats/response/series", reports::responseSeries, Role.OPERATOR);
+            routes.sse("/v1/stream", p.feed()::stream, Role.OPERATOR);
 
-            cfg.routes.get("/v1/rules", rules::list, Role.OPERATOR);
+            routes.get("/v1/rules", rules::list, Role.OPERATOR);
             cfg.routes.post("/v1/rules/validate", rules::validate, Role.ADMIN);
             cfg.routes.post("/v1/rules/reload", rules::reload, Role.ADMIN);
 
             cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
+            // Javalin's own answers (no such route, request too large, ...) are JSON like every other error.
+            cfg.routes.exception(EndpointNotFound.class, (e, ctx) ->
+                    ctx.status(404).json(Map.of("error", "no such resource: " + ctx.method() + " " + ctx.path())));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
             cfg.routes.exception(IngestException.class, EventRoutes::ingestFailed);
             cfg.routes.exception(IncidentException.class, IncidentRoutes::failed);
             cfg.routes.exception(StorageException.class, (e, ctx) -> {

@@ -26,12 +26,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -52,7 +58,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--config", description = "configuration file: its agents and rule files (default: ./vigil.yaml if it exists)")
     Path config;
 
-    @Option(names = "--rules", arity = "1..*", paramLabel = "FILE", description = "more rule files, after the config's")
+    @Option(names = "--rules", arity = "1..*", paramLabel = "FILE", parameterConsumer = RuleFiles.class,
+            description = "more rule files, after the config's; the last argument after them is EVENTS.ndjson "
+                    + "unless it was given before")
     List<Path> rules = new ArrayList<>();
 
     @Option(names = "--json", description = "one JSON line per incident")
@@ -128,6 +136,52 @@ final class ReplayCommand implements Callable<Integer> {
                 read, skipped, store.all().size(), bySeverity, read / seconds);
         (json ? err : out).println(summary);
         return 0;
+    }
+
+    /**
+     * {@code --rules FILE...} without swallowing the events file: {@code vigil replay --rules
+     * good-rules.yaml events.ndjson}, the documented form, leaves {@code events.ndjson} for the
+     * positional. The option takes every argument up to the next option, except the last one when
+     * it is the only candidate for {@code EVENTS.ndjson} (none was given before it, none comes
+     * after it). {@code --rules a.yaml --rules b.yaml e.ndjson} and {@code ... -- e.ndjson} work too.
+     */
+    static final class RuleFiles implements IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec option, CommandSpec spec) {
+            List<String> rest = new ArrayList<>(args);
+            Collections.reverse(rest); // the top of the stack, the next argument, first
+            int run = 0;
+            while (run < rest.size() && !optionLike(rest.get(run))) run++;
+            boolean eventsElsewhere = ((ReplayCommand) spec.userObject()).events != null || positionalFrom(rest, run, spec);
+            int take = !eventsElsewhere && run > 1 ? run - 1 : run;
+            if (take == 0) throw new ParameterException(spec.commandLine(), "Missing required parameter for option '--rules' (FILE)");
+            List<Path> files = option.getValue();
+            for (int i = 0; i < take; i++) files.add(Path.of(args.pop()));
+        }
+
+        /** Whether an argument at or after {@code i} ends up as the positional EVENTS.ndjson. */
+        private static boolean positionalFrom(List<String> rest, int i, CommandSpec spec) {
+            while (i < rest.size()) {
+                String arg = rest.get(i++);
+                if (arg.equals("--")) return i < rest.size();
+                if (!optionLike(arg)) return true;
+                OptionSpec o = arg.contains("=") ? null : spec.findOption(arg);
+                if (o == null) continue;
+                if (o.arity().isVariable()) { // another --rules: its files, and maybe the events file as its last
+                    int run = 0;
+                    while (i + run < rest.size() && !optionLike(rest.get(i + run))) run++;
+                    if (run > 1 && !positionalFrom(rest, i + run, spec)) return true;
+                    i += run;
+                } else {
+                    i += o.arity().max();
+                }
+            }
+            return false;
+        }
+
+        private static boolean optionLike(String arg) {
+            return arg.startsWith("-") && arg.length() > 1;
+        }
     }
 
     private static String group(Map<String, String> group) {

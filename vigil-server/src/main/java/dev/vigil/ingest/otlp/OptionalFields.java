@@ -3,7 +3,9 @@ package dev.vigil.ingest.otlp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.event.AgentIds;
 import dev.vigil.event.EventLimits;
+import dev.vigil.event.Utf16;
 import dev.vigil.event.InvalidEventException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,21 +25,29 @@ final class OptionalFields {
         this.limits = limits;
     }
 
-    /** An identifier (run, model): cut to {@link EventLimits#maxIdLength}; dropped if it has control characters. */
+    /**
+     * An identifier (run, model): cut to {@link EventLimits#maxIdLength}; dropped if it has control
+     * characters or is not well-formed UTF-16 ({@link AgentIds#identifierProblem}).
+     */
     String id(String field, String value) {
         if (value == null) return null;
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                dropped.add(field + ": contains a control character");
-                return null;
-            }
+        String problem = AgentIds.identifierProblem(value);
+        if (problem != null) {
+            dropped.add(field + ": " + problem);
+            return null;
         }
         return text(field, value, limits.maxIdLength());
     }
 
-    /** Text (tool name): cut to {@code max} characters. */
+    /** Text (tool name): cut to {@code max} characters; dropped if it is not well-formed UTF-16. */
     String text(String field, String value, int max) {
-        if (value == null || value.length() <= max) return value;
+        if (value == null) return null;
+        String malformed = Utf16.problem(value);
+        if (malformed != null) {
+            dropped.add(field + ": " + malformed);
+            return null;
+        }
+        if (value.length() <= max) return value;
         dropped.add(field + ": cut to " + max + " characters from " + value.length());
         return Texts.truncate(value, max);
     }
