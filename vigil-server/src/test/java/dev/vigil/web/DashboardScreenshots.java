@@ -18,9 +18,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -29,24 +26,29 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 /**
  * Renders the README's dashboard screenshots from six hours of the demo fleet on a virtual clock,
  * with operators' feedback along the way and a Slack endpoint that fails every fourth delivery.
- * Not a test; run it when the dashboard changes:
- *
- * <pre>./mvnw -B test -pl vigil-core,vigil-server -Dtest=DashboardScreenshots -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dvigil.screenshots=$PWD/docs/screenshots</pre>
+ * A program, not a test (it checks nothing; a person looks at the pictures): run it when the
+ * dashboard changes, with the command in the README, which calls {@link #main} with the folder to
+ * write to (docs/screenshots).
  */
-@EnabledIfSystemProperty(named = "vigil.screenshots", matches = ".+")
-class DashboardScreenshots {
+public final class DashboardScreenshots {
     /** Demo cycles, 15 virtual minutes apart: six hours; fewer for a quick look while working on the CSS. */
     private static final int CYCLES = Integer.getInteger("vigil.screenshots.cycles", 24);
     /** Virtual milliseconds per real millisecond while the fleet is busy: a cycle's 30 seconds in 1.5 s. */
     private static final int SPEED = 20;
 
-    @TempDir
-    Path data;
+    private final Path data;
 
-    @Test
-    void render() throws Exception {
-        Path out = Path.of(System.getProperty("vigil.screenshots"));
+    private DashboardScreenshots(Path data) {
+        this.data = data;
+    }
+
+    /** @param args the folder the screenshots are written to */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) throw new IllegalArgumentException("usage: DashboardScreenshots OUTPUT-FOLDER");
+        new DashboardScreenshots(Files.createTempDirectory("vigil-screenshots")).render(Path.of(args[0]));
+    }
+
+    private void render(Path out) throws Exception {
         Files.createDirectories(out);
         AtomicInteger deliveries = new AtomicInteger();
         HttpServer slack = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
