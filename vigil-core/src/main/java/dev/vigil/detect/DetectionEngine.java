@@ -121,7 +121,7 @@ public final class DetectionEngine {
             s.armed = false;
             state.put(key, s, now);
             signals.add(new Signal(rule, group(rule, s.lastEvent), rule.id() + ":" + key.group(), s.lastEvent,
-                    "no matching event for " + Durations.format(absent.silence())));
+                    "no matching event for " + Durations.format(absent.silence()), silentAt));
         }
         for (Rule rule : rules) {
             state.evictIdle(rule.id(), now.minus(rule.primitive().horizon()).minus(outOfOrder));

@@ -14,7 +14,8 @@ import java.util.Map;
  * is not resolved. Immutable; the manager produces changed copies.
  *
  * @param evidence             copies of triggering events as stored: the first, then the most recent
- * @param detectionLatencyMs   detected_at minus the first triggering event's arrival at Vigil
+ * @param detectionLatencyMs   detected_at minus when the condition became true: the first triggering event's
+ *                             arrival at Vigil, or for an absence the deadline that passed
  * @param eventLagMs           detected_at minus the first triggering event's own timestamp
  * @param drill                raised by drill traffic (an event with {@code attrs.drill: true})
  * @param dryRun               raised by a rule with {@code dry_run: true}: recorded, not acted on

@@ -94,7 +94,7 @@ public final class IncidentManager {
         Incident created = new Incident(
                 EventIds.next(now.toEpochMilli()), signal.fingerprint(), rule.id(), rule.title(), rule.severity(),
                 rule.category(), trigger.agent(), signal.group(), Incident.Status.OPEN, 1, trigger.ts(), trigger.ts(), now,
-                Duration.between(trigger.receivedAt(), now).toMillis(), Duration.between(trigger.ts(), now).toMillis(),
+                Duration.between(signal.since(), now).toMillis(), Duration.between(trigger.ts(), now).toMillis(),
                 rule.labels(), isDrill(trigger), rule.dryRun(), List.of(evidence),
                 List.of(new Incident.TimelineEntry(now, Type.DETECTED, "vigil", signal.reason())), null, false, null);
         active.put(created.fingerprint(), created);

@@ -50,6 +50,8 @@ public final class SelfMonitor {
     private final VigilConfig.Meta meta;
     private final Clock clock;
     private final EventParser parser;
+    /** When the next check is due; guarded by this. */
+    private Instant nextCheck;
 
     public SelfMonitor(ResponseStats stats, Outbox outbox, VigilConfig.Meta meta, Clock clock) {
         this.stats = stats;
@@ -57,6 +59,14 @@ public final class SelfMonitor {
         this.meta = meta;
         this.clock = clock;
         this.parser = new EventParser(clock, EventLimits.defaults());
+    }
+
+    /** The checks that fail, when a check is due on the clock ({@code meta.check_every} after the last); else none. */
+    public synchronized List<Signal> checkIfDue() {
+        Instant now = clock.instant();
+        if (nextCheck != null && now.isBefore(nextCheck)) return List.of();
+        nextCheck = now.plus(meta.checkEvery());
+        return check();
     }
 
     /** The checks that fail now, as signals of {@link #RULE}. */

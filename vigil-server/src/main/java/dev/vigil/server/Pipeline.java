@@ -7,6 +7,7 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.control.ControlPlane;
 import dev.vigil.detect.DetectionEngine;
 import dev.vigil.detect.InMemoryStateStore;
+import dev.vigil.detect.Signal;
 import dev.vigil.detect.SignalSink;
 import dev.vigil.detection.DetectionLoop;
 import dev.vigil.detection.DetectionQueue;
@@ -34,6 +35,7 @@ import dev.vigil.respond.ResponseStage;
 import dev.vigil.respond.RetryProtocol;
 import dev.vigil.respond.Timers;
 import dev.vigil.rule.AgentRegistry;
+import dev.vigil.rule.Primitive;
 import dev.vigil.rule.Rule;
 import dev.vigil.rule.RuleSet;
 import dev.vigil.store.Database;
@@ -63,22 +65,24 @@ public final class Pipeline implements AutoCloseable {
     private static final Duration OPERATOR_KEEP_ALIVE = Duration.ofSeconds(15);
     /** Incident changes the response stage may lag behind before detection waits for it: a storm of a few thousand new incidents. */
     private static final int RESPONSE_ROOM = 10_000;
-    /** How often the response's timers look at the clock: retries and digests are minutes long. */
-    private static final long RESPONSE_TICK_MILLIS = 250;
+    /** How often timers look at the clock: retries, digests and self-monitoring are seconds to minutes long. */
+    private static final long TICK_MILLIS = 250;
 
     private final HttpApi.Stages parts;
     private final List<AutoCloseable> stages;
     private final ResponseInbox inbox;
     private final DetectionLoop detection;
     private final ActionRunner runner;
+    private final SelfMonitor self;
     private final ScheduledExecutorService timers;
 
     private Pipeline(HttpApi.Stages parts, List<AutoCloseable> stages, DetectionLoop detection, ResponseInbox inbox, ActionRunner runner,
-                     ScheduledExecutorService timers) {
+                     SelfMonitor self, ScheduledExecutorService timers) {
         this.parts = parts;
         this.stages = stages;
         this.detection = detection;
         this.runner = runner;
+        this.self = self;
         this.inbox = inbox;
         this.timers = timers;
     }
@@ -113,21 +117,24 @@ public final class Pipeline implements AutoCloseable {
         });
 
         // Detection: the rules over committed events; signals to the incidents, saved after each batch, and
-        // detection waits there while the response stage is far behind. Answers to retry directives go to the response.
+        // detection waits there while the response stage is far behind. Answers to retry directives go to the
+        // response. A paused agent is silent by design: its silence is no incident.
+        ControlPlane control = new ControlPlane(db, clock);
         FleetUsage usage = new FleetUsage();
         DetectionEngine engine = new DetectionEngine(rules, new InMemoryStateStore(d.maxGroupsPerRule(), metrics::groupEvicted),
                 agents, d.outOfOrder(), new EngineMetrics(metrics));
         DetectionLoop detection = new DetectionLoop(engine, committed, event -> {
             usage.observe(event);
             if (event.directive() != null) inbox.answered(event);
-        }, SignalSink.of(incidents::onSignal, () -> {
+        }, SignalSink.of(signal -> {
+            if (!silenceOfAPausedAgent(signal, control)) incidents.onSignal(signal);
+        }, () -> {
             incidents.flush();
             inbox.awaitRoom();
         }), clock);
         RuleService ruleService = new RuleService(config.rules(), rules, engine, detection, clock);
 
         // Response: the playbooks plan outbox entries, the runner carries them out through the control plane and the channels.
-        ControlPlane control = new ControlPlane(db, clock);
         control.subscribeAll(feed::agent);
         Outbox outbox = new Outbox(db);
         ActionRunner runner = new ActionRunner(outbox, new Dispatcher(channels, control, incidents, links, metrics), clock, r);
@@ -145,13 +152,13 @@ public final class Pipeline implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("vigil-timers").daemon().factory());
         every(timers, config.storage().pruneEvery(), "pruning the event log", () -> prune(eventLog, clock, config.storage().retention()));
-        every(timers, Duration.ofMillis(RESPONSE_TICK_MILLIS), "the response's timers", inbox::tick);
-        every(timers, config.meta().checkEvery(), "self-monitoring", () -> detection.raise(self.check()));
+        every(timers, Duration.ofMillis(TICK_MILLIS), "the response's timers", inbox::tick);
+        every(timers, Duration.ofMillis(TICK_MILLIS), "self-monitoring", () -> detection.raise(self.checkIfDue()));
 
         HttpApi.Stages parts = new HttpApi.Stages(ingest, eventLog, ruleService, incidents, control, usage, agents, feed, stats,
                 new ReviewQueue(incidentStore, outbox, clock), new WeeklyReport(incidentStore, clock));
         // Closed in flow order: commit what was accepted, detect on it, respond to it, finish deliveries.
-        return new Pipeline(parts, List.of(eventLog, detection, response, runner), detection, inbox, runner, timers);
+        return new Pipeline(parts, List.of(eventLog, detection, response, runner), detection, inbox, runner, self, timers);
     }
 
     public HttpApi.Stages parts() {
@@ -164,10 +171,15 @@ public final class Pipeline implements AutoCloseable {
      * waiting for time to pass.
      */
     public void awaitQuiet() throws InterruptedException {
+        detection.raise(self.checkIfDue());
         detection.checkTimers().join();
         inbox.tick();
         inbox.awaitIdle();
         runner.awaitIdle();
+    }
+
+    private static boolean silenceOfAPausedAgent(Signal signal, ControlPlane control) {
+        return signal.rule().primitive() instanceof Primitive.Absent && control.document(signal.trigger().agent()).paused();
     }
 
     private static Playbooks playbooks(VigilConfig config, RuleSet rules, Channels channels) {
