@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  *
  * <p>The story, in seconds {@code t} of each {@link #CYCLE}-second cycle {@code c}:
  * <pre>
- *   every 10 s  every agent does ordinary work (a tool call and an LLM call, or an outcome)
+ *   every 15 s  every agent does ordinary work (a tool call and an LLM call, or an outcome)
  *   t = 5       support-bot reports a policy violation                     policy-violation     critical
  *   t = 8..10   refund-bot-N fails one task three times                    task-failure-storm   high: retry, which fails and escalates
  *   t = 12      search-bot-N repeats one search five times                 tool-loop            high: retry, which succeeds
@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  *   t = 26      billing-bot calls shell.exec, outside its allow-list       unauthorized-tool    critical
  *   t = 30      context-bot's context blows up (every 15th cycle)          token-surge          medium
  *   t = 35      analyst-bot overspends its $5 budget (first cycle only)    budget-exceeded      critical
- *   t = 40..99  translate-bot's LLM calls take 6 s (every 15th cycle)      latency-degraded     medium
- *   t = 0..29   nightly-bot works, every 3rd cycle; silent in between      agent-silent         medium, ~10 min later
+ *   t = 45..90  translate-bot's LLM calls take 6 s (every 15th cycle)      latency-degraded     medium
+ *   t = 0, 15   nightly-bot works, every 3rd cycle; silent in between      agent-silent         medium, ~10 min later
  *   t = 240     the simulated operator reviews ({@link DemoOperator})
  * </pre>
  * Retrying agents are replicas ({@code refund-bot-1} to {@code -5}, ...), one per cycle in turn:
@@ -54,8 +54,11 @@ import java.util.function.Supplier;
 public final class DemoFleet {
     /** How often the misbehaviour repeats, in seconds. */
     static final int CYCLE = 300;
-    /** Seconds between two pieces of ordinary work of an agent: a steady baseline at a few events a second in all. */
-    static final int WORK_EVERY = 10;
+    /**
+     * Seconds between two pieces of ordinary work of an agent: a steady baseline of a few events a
+     * second in all, and few enough requests that a test runs hours of the demo in seconds.
+     */
+    static final int WORK_EVERY = 15;
     /** Replicas per retrying role: more than 60 minutes / 3 retries per hour / 5-minute cycles, with room to spare. */
     static final int REPLICAS = 5;
     /** Cycles between surges of one agent: the surge's 10-minute window must have left the 60-minute baseline (75 > 60 + 10). */
@@ -110,9 +113,11 @@ public final class DemoFleet {
         int t = (int) (elapsed % CYCLE);
         ArrayNode events = Json.MAPPER.createArrayNode();
         if (elapsed % WORK_EVERY == 0) ordinaryWork(at, events);
-        if (c % NIGHTLY_EVERY == 0 && t < 30) {
-            events.add(event("nightly-bot", at, "tool_call").put("tool", "ledger.reconcile").put("status", "ok")
-                    .put("latency_ms", 300 + random.nextInt(200)).set("params", Json.MAPPER.createObjectNode().put("page", t)));
+        if (elapsed % WORK_EVERY == 0 && c % NIGHTLY_EVERY == 0 && t < 30) {
+            for (int page = 0; page < 5; page++) {
+                events.add(event("nightly-bot", at, "tool_call").put("tool", "ledger.reconcile").put("status", "ok")
+                        .put("latency_ms", 300 + random.nextInt(200)).set("params", Json.MAPPER.createObjectNode().put("page", t * 5 + page)));
+            }
         }
         misbehave(c, t, at, events);
         if (!events.isEmpty()) api.events(unlessPaused(events));
@@ -181,7 +186,10 @@ public final class DemoFleet {
             }
             default -> { }
         }
-        if (c % SURGE_EVERY == 0 && t >= 40 && t < 100) events.add(llmCall(SURGE_LATENCY, at).put("latency_ms", 6000 + random.nextInt(500)));
+        if (c % SURGE_EVERY == 0 && t >= 40 && t < 100 && t % WORK_EVERY == 0) {
+            // 4 x 15 slow calls in a minute outweigh the window's 40 ordinary ones, wherever the 10-minute window starts
+            for (int i = 0; i < 15; i++) events.add(llmCall(SURGE_LATENCY, at).put("latency_ms", 6000 + random.nextInt(500)));
+        }
     }
 
     /** Each agent waiting to retry reads its control document and answers the directive once it is there. */

@@ -108,16 +108,18 @@ class DemoFleetTest {
         assertThat(vigil.incidents("?rule=error-rate")).hasSize(1);
         assertThat(vigil.incidents("?agent=flaky-bot")).hasSize(1); // failing, but not looping
         assertThat(vigil.get("/v1/review", OPERATOR).json().get("batches")).isNotEmpty();
-        // Healthy agents work every 10 s, never interrupted: 6 times in the first minute, a tool and an LLM call each.
-        assertThat(vigil.get("/v1/agents/research-bot", OPERATOR).json().get("events_today").longValue()).isEqualTo(12);
+        // Healthy agents work every 15 s, never interrupted: 4 times in the first minute, a tool and an LLM call each.
+        assertThat(vigil.get("/v1/agents/research-bot", OPERATOR).json().get("events_today").longValue()).isEqualTo(8);
         assertThat(fleet.problems()).isEmpty();
     }
 
     @Test
     void threeHoursLaterTheStoryStillRunsWithBothRetryOutcomesAndPausesRespected() {
         vigil = TestVigil.start(data, null, DemoFleet.REGISTRY);
-        Map<String, List<ControlDocument>> changes = new ConcurrentHashMap<>();
-        vigil.server.control().subscribeAll(d -> changes.computeIfAbsent(d.agent(), a -> Collections.synchronizedList(new ArrayList<>())).add(d));
+        // When each change became visible to agents: a pause's `since` is stamped before it is saved and shown.
+        Map<String, List<Change>> changes = new ConcurrentHashMap<>();
+        vigil.server.control().subscribeAll(d -> changes.computeIfAbsent(d.agent(), a -> Collections.synchronizedList(new ArrayList<>()))
+                .add(new Change(d, vigil.clock.instant())));
         Instant end = OFF_WINDOW.plus(Duration.ofHours(3));
         DemoFleet fleet = run(OFF_WINDOW, Duration.ofHours(3).toSeconds());
         Instant lastHour = end.minus(Duration.ofHours(1));
@@ -153,15 +155,15 @@ class DemoFleetTest {
         for (var agent : changes.entrySet()) {
             Instant pausedAt = null;
             List<Instant[]> paused = new ArrayList<>();
-            List<ControlDocument> docs;
+            List<Change> docs;
             synchronized (agent.getValue()) {
                 docs = new ArrayList<>(agent.getValue());
             }
-            docs.sort(Comparator.comparingLong(ControlDocument::version));
-            for (ControlDocument d : docs) {
-                if (d.paused() && pausedAt == null) pausedAt = d.since();
-                else if (!d.paused() && pausedAt != null) {
-                    paused.add(new Instant[] {pausedAt, d.since()});
+            docs.sort(Comparator.comparingLong(c -> c.document().version()));
+            for (Change d : docs) {
+                if (d.document().paused() && pausedAt == null) pausedAt = d.shown();
+                else if (!d.document().paused() && pausedAt != null) {
+                    paused.add(new Instant[] {pausedAt, d.shown()});
                     pausedAt = null;
                 }
             }
@@ -181,6 +183,8 @@ class DemoFleetTest {
         assertThat(vigil.get("/v1/agents/analyst-bot/control", OPERATOR).json().get("state").textValue()).isEqualTo("paused"); // over budget all day
         assertThat(fleet.problems()).isEmpty();
     }
+
+    private record Change(ControlDocument document, Instant shown) {}
 
     private static boolean within(JsonNode entry, Instant from, Instant to) {
         Instant at = Instant.parse(entry.get("at").textValue());
