@@ -28,6 +28,7 @@ final class DemoClient {
     private final String key;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> problems = new ArrayList<>();
+    private volatile long accepted;
 
     DemoClient(String url, String key) {
         this.url = url;
@@ -38,6 +39,7 @@ final class DemoClient {
     void events(ArrayNode batch) {
         if (batch.isEmpty()) return;
         JsonNode answer = send("POST", "/v1/events", batch.toString(), 202);
+        accepted += answer.path("accepted").asLong();
         if (answer.path("rejected").size() > 0) problem("POST /v1/events rejected " + answer.get("rejected"));
     }
 
@@ -53,6 +55,11 @@ final class DemoClient {
 
     static String query(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** Events Vigil accepted from the demo so far. */
+    long accepted() {
+        return accepted;
     }
 
     synchronized List<String> problems() {

@@ -12,7 +12,7 @@ import java.util.List;
  * for hours: fingerprints are freed for new incidents and paused agents come back.
  *
  * <ul>
- *   <li>Critical incidents are reviewed the same cycle: resolved (judged a true positive), and the
+ *   <li>Critical incidents are reviewed the same cycle: resolved, and the
  *       agent their playbook paused is resumed.</li>
  *   <li>Every other incident is resolved once it is {@link #SETTLED} old, when the windows that
  *       raised it have passed (a surge, a rate), so resolving it does not reopen it at once.</li>
@@ -68,9 +68,7 @@ final class DemoOperator {
 
     private void resolve(JsonNode incident, String why) {
         String id = incident.path("id").asText();
-        if (!api.post("/v1/incidents/" + id + "/resolve", note(why))) return;
-        api.post("/v1/incidents/" + id + "/feedback", Json.MAPPER.createObjectNode()
-                .put("verdict", "true_positive").put("severity", incident.path("severity").asText()).toString());
+        api.post("/v1/incidents/" + id + "/resolve", note(why));
     }
 
     private List<JsonNode> incidents(String status) {
