@@ -70,8 +70,11 @@ public final class DemoFleet {
     static final int REVIEW_AT = 240;
     /** When retrying agents answer: a few seconds after the last directive, like an agent redoing its task. */
     private static final int ANSWER_AT = 25;
-    /** Directive answers are awaited until then, well before the 2-minute answer deadline runs out. */
-    private static final int ANSWER_UNTIL = 110;
+    /**
+     * Directive answers are awaited until then (a directive is due 2 minutes after Vigil issued it);
+     * after that, the retry was refused or fell back and no directive is coming.
+     */
+    private static final int ANSWER_UNTIL = 200;
     /** The surge baseline: six 10-minute windows, plus the window the demo starts in. */
     static final Duration HISTORY = Duration.ofMinutes(70);
 

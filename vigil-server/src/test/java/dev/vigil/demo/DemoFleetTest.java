@@ -45,18 +45,18 @@ class DemoFleetTest {
     }
 
     /**
-     * Runs the fleet from {@code start} for {@code seconds} virtual seconds. Paced: after a second
+     * Runs the fleet from {@code start} for {@code seconds} virtual seconds, paced: after a second
      * in which the fleet sent events, the clock moves on only once Vigil has seen them all (the fleet
      * figures count every event on the detection thread), so detection times are demo times rather
      * than how far the loop ran ahead of detection.
      */
-    private DemoFleet run(Instant start, long seconds, boolean paced) {
+    private DemoFleet run(Instant start, long seconds) {
         DemoFleet fleet = new DemoFleet(vigil.url(""), TestVigil.ADMIN, vigil.clock::instant);
         long seen = 0;
         for (long second = 0; second < seconds; second++) {
             vigil.clock.set(start.plusSeconds(second));
             fleet.step(second);
-            if (paced && fleet.accepted() > seen) {
+            if (fleet.accepted() > seen) {
                 seen = fleet.accepted();
                 long sent = seen;
                 await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
@@ -75,7 +75,7 @@ class DemoFleetTest {
     @Test
     void everyDefaultRuleFiresWithinTheFirstMinutes() {
         vigil = TestVigil.start(data, null, DemoFleet.REGISTRY);
-        DemoFleet fleet = run(OFF_WINDOW, 11 * 60, true);
+        DemoFleet fleet = run(OFF_WINDOW, 11 * 60);
 
         // The rule list comes from the default pack: a new default rule without a demo scenario fails here.
         Set<String> defaults = RuleSet.load(List.of()).rules().enabled().stream().map(Rule::id).collect(Collectors.toSet());
@@ -102,7 +102,7 @@ class DemoFleetTest {
     @Test
     void theFirstMinuteShowsEverySeverityAPauseBothRetryOutcomesAndTheReviewQueue() {
         vigil = TestVigil.start(data, null, DemoFleet.REGISTRY);
-        DemoFleet fleet = run(TestVigil.START, 60, true);
+        DemoFleet fleet = run(TestVigil.START, 60);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             List<JsonNode> incidents = all(vigil, "");
             Set<String> severities = incidents.stream().map(i -> i.get("severity").textValue()).collect(Collectors.toSet());
@@ -139,7 +139,7 @@ class DemoFleetTest {
         vigil.server.control().subscribeAll(d -> changes.computeIfAbsent(d.agent(), a -> Collections.synchronizedList(new ArrayList<>()))
                 .add(new Change(d, vigil.clock.instant())));
         Instant end = OFF_WINDOW.plus(Duration.ofHours(3));
-        DemoFleet fleet = run(OFF_WINDOW, Duration.ofHours(3).toSeconds(), false);
+        DemoFleet fleet = run(OFF_WINDOW, Duration.ofHours(3).toSeconds());
         Instant lastHour = end.minus(Duration.ofHours(1));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(all(vigil, "&since=" + q(end.minusSeconds(300))))
