@@ -42,8 +42,8 @@ final class DemoCommand implements Callable<Integer> {
                 Dashboard: open %s/ and sign in with the operator key, or use the API:
                   curl -s %s/v1/incidents -H "Authorization: Bearer %s"
                   curl -s %s/v1/agents -H "Authorization: Bearer %s"
-                A simulated fleet misbehaves every 5 minutes; the first incidents appear within 10 seconds,
-                one of every default rule within 2 minutes (agent-silent after 10 quiet minutes).
+                A simulated fleet misbehaves every 5 minutes: within a minute there is an incident of every
+                default rule but agent-silent, which needs 10 quiet minutes.
                 Press Ctrl-C to stop.
                 %n""", url, operator, url, url, operator, url, operator);
         spec.commandLine().getOut().flush();

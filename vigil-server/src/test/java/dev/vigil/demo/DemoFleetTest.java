@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,11 @@ class DemoFleetTest {
      * than how far the loop ran ahead of detection.
      */
     private DemoFleet run(Instant start, long seconds) {
+        return run(start, seconds, second -> {});
+    }
+
+    /** The same, with {@code after} called after each second, for what people do meanwhile. */
+    private DemoFleet run(Instant start, long seconds, LongConsumer after) {
         DemoFleet fleet = new DemoFleet(vigil.url(""), TestVigil.ADMIN, vigil.clock::instant);
         long seen = 0;
         for (long second = 0; second < seconds; second++) {
@@ -62,6 +68,7 @@ class DemoFleetTest {
                 await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
                         .until(() -> eventsSeen() >= sent);
             }
+            after.accept(second);
         }
         return fleet;
     }
@@ -73,7 +80,7 @@ class DemoFleetTest {
     }
 
     @Test
-    void everyDefaultRuleFiresWithinTheFirstMinutes() {
+    void everyDefaultRuleFiresWithinAMinuteAndAgentSilentAfterTenQuietMinutes() {
         vigil = TestVigil.start(data, null, DemoFleet.REGISTRY);
         DemoFleet fleet = run(OFF_WINDOW, 11 * 60);
 
@@ -92,8 +99,8 @@ class DemoFleetTest {
         System.out.println("DemoFleetTest: first detection per rule after the demo started: " + firstFired);
         firstFired.forEach((rule, after) -> {
             if (!defaults.contains(rule)) return; // Vigil's own health rule is not the demo's
-            // agent-silent needs 10 minutes of silence by definition; nightly-bot stops after 30 s.
-            Duration bound = rule.equals("agent-silent") ? Duration.ofMinutes(11) : Duration.ofSeconds(100);
+            // agent-silent needs 10 minutes of silence by definition: nightly-bot works in the first second only.
+            Duration bound = rule.equals("agent-silent") ? Duration.ofMinutes(11) : Duration.ofMinutes(1);
             assertThat(after).as(rule).isLessThanOrEqualTo(bound);
         });
         assertThat(fleet.problems()).isEmpty();
@@ -139,7 +146,13 @@ class DemoFleetTest {
         vigil.server.control().subscribeAll(d -> changes.computeIfAbsent(d.agent(), a -> Collections.synchronizedList(new ArrayList<>()))
                 .add(new Change(d, vigil.clock.instant())));
         Instant end = OFF_WINDOW.plus(Duration.ofHours(3));
-        DemoFleet fleet = run(OFF_WINDOW, Duration.ofHours(3).toSeconds());
+        DemoFleet fleet = run(OFF_WINDOW, Duration.ofHours(3).toSeconds(), second -> {
+            // Someone trying the dashboard pauses an agent by hand: the simulated operator leaves it to them.
+            if (second == 100) {
+                assertThat(vigil.post("/v1/agents/research-bot/pause", OPERATOR, "application/json", "{\"reason\":\"trying the pause button\"}")
+                        .status()).isEqualTo(200);
+            }
+        });
         Instant lastHour = end.minus(Duration.ofHours(1));
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(all(vigil, "&since=" + q(end.minusSeconds(300))))
@@ -199,6 +212,32 @@ class DemoFleetTest {
             assertThat(vigil.get("/v1/events?agent=" + agent + "&since=" + q(end.minusSeconds(60)), OPERATOR).json().get("events")).as(agent).isNotEmpty();
         }
         assertThat(vigil.get("/v1/agents/analyst-bot/control", OPERATOR).json().get("state").textValue()).isEqualTo("paused"); // over budget all day
+        assertThat(vigil.get("/v1/agents/research-bot/control", OPERATOR).json().get("state").textValue()).isEqualTo("paused");
+        assertThat(vigil.get("/v1/events?agent=research-bot&since=" + q(OFF_WINDOW.plusSeconds(101)), OPERATOR).json().get("events")).isEmpty();
+        assertThat(fleet.problems()).isEmpty();
+    }
+
+    @Test
+    void aDemoStartedAgainOnItsDataDirectoryTellsTheStoryAgain() {
+        vigil = TestVigil.start(data, null, DemoFleet.REGISTRY);
+        run(TestVigil.START, 60);
+        await().atMost(Duration.ofSeconds(10)).until(() -> vigil.get("/v1/agents/support-bot/control", OPERATOR).json()
+                .get("state").textValue().equals("paused"));
+        vigil.close();
+
+        vigil = TestVigil.start(data, null, DemoFleet.REGISTRY);
+        Instant again = TestVigil.START.plus(Duration.ofHours(1));
+        DemoFleet fleet = run(again, 60);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<JsonNode> before = all(vigil, "").stream().filter(i -> Instant.parse(i.get("detected_at").textValue()).isBefore(again)).toList();
+            assertThat(before).isNotEmpty().allSatisfy(i -> assertThat(i.get("status").textValue()).isEqualTo("resolved"));
+            // The same fingerprints open again, and the agents paused last time were resumed and paused anew.
+            Set<String> rules = all(vigil, "&since=" + q(again)).stream().map(i -> i.get("rule").textValue()).collect(Collectors.toSet());
+            assertThat(rules).contains("policy-violation", "budget-exceeded", "task-failure-storm", "tool-loop", "error-rate", "suboptimal-decision");
+            JsonNode support = vigil.get("/v1/agents/support-bot/control", OPERATOR).json();
+            assertThat(support.get("state").textValue()).isEqualTo("paused");
+            assertThat(Instant.parse(support.get("since").textValue())).isAfterOrEqualTo(again);
+        });
         assertThat(fleet.problems()).isEmpty();
     }
 
