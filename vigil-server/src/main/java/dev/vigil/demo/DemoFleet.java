@@ -60,7 +60,10 @@ public final class DemoFleet {
      * second in all, and few enough requests that a test runs hours of the demo in seconds.
      */
     static final int WORK_EVERY = 30;
-    /** Replicas per retrying role: more than 60 minutes / 3 retries per hour / 5-minute cycles, with room to spare. */
+    /**
+     * Replicas per retrying role, taking turns by cycle: each is retried every 25 minutes, so never a
+     * 4th time in the hour in which Vigil allows 3 (with 4, the 4th would fall exactly on the hour).
+     */
     static final int REPLICAS = 5;
     /** Cycles between surges of one agent: the surge's 10-minute window must have left the 60-minute baseline (75 > 60 + 10). */
     static final int SURGE_EVERY = 15;
