@@ -19,14 +19,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start Vigil with a simulated fleet that misbehaves in every way the default rules detect.")
 final class DemoCommand implements Callable<Integer> {
-    /** The fleet's registry: an allow-list and a budget, so those rules have something to check. */
-    private static final String CONFIG = """
-            agents:
-              - {id: billing-bot, owner: payments, allowed_tools: [search.web, payments.refund]}
-              - {id: coder-bot, owner: platform}
-              - {id: research-bot, owner: research, budget_usd_per_day: 25}
-            """;
-
     @Spec
     CommandSpec spec;
 
@@ -40,7 +32,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String operator = System.getenv().getOrDefault("VIGIL_OPERATOR_KEY", Credentials.newKey("op"));
         String fleetKey = Credentials.newKey("demo");
-        VigilConfig config = ConfigLoader.parse("demo", CONFIG).withServer(new VigilConfig.Server(port, "127.0.0.1", data, null));
+        VigilConfig config = ConfigLoader.parse("demo", DemoFleet.REGISTRY).withServer(new VigilConfig.Server(port, "127.0.0.1", data, null));
         VigilServer server = VigilServer.start(config, Clock.systemUTC(), Map.of("VIGIL_OPERATOR_KEY", operator, "VIGIL_ADMIN_KEY", fleetKey));
         String url = "http://127.0.0.1:" + server.port();
         spec.commandLine().getOut().printf("""
@@ -50,7 +42,8 @@ final class DemoCommand implements Callable<Integer> {
                 Dashboard: open %s/ and sign in with the operator key, or use the API:
                   curl -s %s/v1/incidents -H "Authorization: Bearer %s"
                   curl -s %s/v1/agents -H "Authorization: Bearer %s"
-                A simulated fleet misbehaves every 5 minutes; the first incidents appear within 30 seconds.
+                A simulated fleet misbehaves every 5 minutes: within a minute there is an incident of every
+                default rule but agent-silent, which needs 10 quiet minutes.
                 Press Ctrl-C to stop.
                 %n""", url, operator, url, url, operator, url, operator);
         spec.commandLine().getOut().flush();

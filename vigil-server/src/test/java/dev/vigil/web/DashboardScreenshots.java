@@ -77,11 +77,7 @@ public final class DashboardScreenshots {
                     absent: {for: 10m}
                     enabled: false
                 """);
-        try (TestVigil vigil = TestVigil.start(data, null, """
-                agents:
-                  - {id: billing-bot, owner: payments, allowed_tools: [search.web, payments.refund]}
-                  - {id: coder-bot, owner: platform}
-                  - {id: research-bot, owner: research, budget_usd_per_day: 25}
+        try (TestVigil vigil = TestVigil.start(data, null, DemoFleet.REGISTRY + """
                 channels:
                   slack: {type: slack, webhook_url: "http://127.0.0.1:%d/hook"}
                 response:
@@ -132,8 +128,6 @@ public final class DashboardScreenshots {
                 for (int t = 0; t <= 30; t++) {
                     Instant second = TestVigil.START.plusSeconds(cycle * 900L + t);
                     while (vigil.clock.instant().isBefore(second)) Thread.sleep(1);
-                    if (t == 20) awaitDirective(vigil, "refund-bot"); // the simulated agents answer retry directives
-                    if (t == 22) awaitDirective(vigil, "search-bot");
                     fleet.step(cycle * 300L + t);
                 }
                 answer(vigil, random, cycle);
@@ -157,12 +151,6 @@ public final class DashboardScreenshots {
                     .append(i % 5 < 2 ? "error" : "ok").append("\",\"params\":{\"table\":\"orders\",\"page\":").append(i).append("}}");
         }
         vigil.accept(events.append(']').toString());
-    }
-
-    private static void awaitDirective(TestVigil vigil, String agent) throws InterruptedException {
-        for (int i = 0; i < 100 && vigil.get("/v1/agents/" + agent + "/control", OPERATOR).json().get("directives").isEmpty(); i++) {
-            Thread.sleep(20);
-        }
     }
 
     /** Operators acknowledge, resolve and judge some of the cycle's incidents. */
