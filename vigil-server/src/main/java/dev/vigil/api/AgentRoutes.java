@@ -9,6 +9,7 @@ import dev.vigil.json.Json;
 import dev.vigil.rule.AgentRegistry;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /** The fleet ({@code /v1/agents}) and the control plane: documents, their SSE stream, pause and resume. */
@@ -33,6 +35,19 @@ final class AgentRoutes {
     private final Clock clock;
     /** Open control streams, ended by {@link #closeStreams} when the server stops. */
     private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
+    /**
+     * Streams accepted (headers sent) whose handler has not yet registered them in
+     * {@link #streams}: Javalin runs the handler on another thread a moment later. Stopping waits
+     * for them, so each is closed while its request exists. Otherwise Jetty stops and recycles a
+     * request whose handler then runs and finishes, and Javalin resumes a request that is gone:
+     * NullPointerExceptions from Jetty, then from our exception handler reading its path.
+     */
+    private final AtomicInteger opening = new AtomicInteger();
+    /** Set by {@link #closeStreams}: a stream registered after it closes itself. */
+    private volatile boolean stopping;
+    private final SseHandler sse = new SseHandler(this::stream);
+    /** How long stopping waits for accepted streams to reach their handler; they take microseconds. */
+    private static final long OPENING_WAIT_NANOS = 2_000_000_000L;
 
     AgentRoutes(ControlPlane control, dev.vigil.respond.Responder responder, FleetStats fleet, IncidentStore incidents,
                 AgentRegistry registry, List<String> declared, Clock clock) {
@@ -64,11 +79,35 @@ final class AgentRoutes {
         ctx.json(control.document(ctx.pathParam("id")));
     }
 
+    /** {@code GET /v1/agents/{id}/control/stream}: Javalin's SSE handler, with the stream counted in {@link #opening}. */
+    void openStream(Context ctx) throws Exception {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) { // not a stream: Javalin's handler ignores it, stream() never runs
+            sse.handle(ctx);
+            return;
+        }
+        opening.incrementAndGet();
+        try {
+            sse.handle(ctx);
+        } catch (Exception | Error e) {
+            opening.decrementAndGet(); // the handler will not run
+            throw e;
+        }
+    }
+
     /**
      * Pushes the document now and on every change. Each client has its own sender thread that
      * sends only the latest version, so a slow client never holds up the control plane.
      */
     void stream(SseClient client) {
+        try {
+            register(client);
+        } finally {
+            opening.decrementAndGet();
+        }
+    }
+
+    private void register(SseClient client) {
         String agent = client.ctx().pathParam("id");
         LatestDocument latest = new LatestDocument();
         Runnable[] unsubscribe = {() -> {}};
@@ -80,6 +119,10 @@ final class AgentRoutes {
         });
         client.keepAlive();
         streams.add(client);
+        if (stopping) { // closeStreams may have missed it
+            client.close();
+            return;
+        }
         sender[0] = Thread.ofVirtual().name("sse-" + agent).start(() -> {
             long sent = -1;
             int idleSeconds = 0;
@@ -100,6 +143,9 @@ final class AgentRoutes {
     }
 
     void closeStreams() {
+        stopping = true;
+        long deadline = System.nanoTime() + OPENING_WAIT_NANOS;
+        while (opening.get() > 0 && System.nanoTime() < deadline) LockSupport.parkNanos(1_000_000);
         for (SseClient client : streams) client.close();
     }
 

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,33 @@ class ControlPlaneApiTest {
         assertThat(stream("billing-eu", null)).isEqualTo(401);
         assertThat(stream("support-1", "billing-key")).isEqualTo(403);
         assertThat(stream("billing-eu", "billing-key")).isEqualTo(200);
+    }
+
+    /**
+     * A control stream accepted just as the server stops: its handler may run after the streams
+     * were closed for the stop, and its sender then wrote to a response Jetty had recycled, which
+     * Javalin reported as NullPointerExceptions from the generic exception handler. It raced,
+     * so the test stops a server right after opening streams, many times over.
+     */
+    @Test
+    void aControlStreamOpenedAsTheServerStopsEndsWithoutAnError() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            for (int n = 0; n < 20; n++) {
+                vigil = TestVigil.start(java.nio.file.Files.createDirectory(data.resolve("run-" + n)), null, "");
+                assertThat(stream("billing-eu", AGENT)).isEqualTo(200);
+                assertThat(stream("support-1", AGENT)).isEqualTo(200);
+                vigil.close();
+                vigil = null;
+            }
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).noneMatch(e -> e.getThrowableProxy() != null
+                && List.of("java.lang.NullPointerException", "java.lang.IllegalStateException").contains(e.getThrowableProxy().getClassName()));
     }
 
     @Test
