@@ -181,6 +181,7 @@ final class AgentRoutes {
         m.put("owner", profile.owner());
         m.put("state", d.state());
         m.put("reason", d.reason());
+        m.put("paused_by", d.pausedBy());
         m.put("since", d.since());
         m.put("telemetry", d.telemetry().level());
         m.put("last_seen", s == null ? null : s.lastSeen());

@@ -105,6 +105,7 @@ final class ReportRoutes {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         batches.forEach((window, list) -> {
+            list.sort(java.util.Comparator.comparing(Incident::detectedAt).reversed()); // newest first, like the batches
             String[] bounds = window.split("/");
             out.add(Map.of("batch_start", bounds[0], "batch_end", bounds[1], "incidents", list));
         });
@@ -139,7 +140,7 @@ final class ReportRoutes {
         report.put("from", from);
         report.put("to", to);
         report.put("total", all.size());
-        report.put("by_severity", count(all, i -> i.severity().wire()));
+        report.put("by_severity", bySeverity(all));
         report.put("by_agent", count(all, Incident::agent));
         report.put("by_rule", count(all, Incident::rule));
         report.put("by_category", count(all, i -> i.category().wire()));
@@ -151,6 +152,16 @@ final class ReportRoutes {
         } else {
             ctx.json(report);
         }
+    }
+
+    /** Counts by severity, most severe first (not alphabetically: "low" before "medium" reads wrong). */
+    private static Map<String, Integer> bySeverity(List<Incident> all) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Severity s : Severity.values()) {
+            int n = (int) all.stream().filter(i -> i.severity() == s).count();
+            if (n > 0) counts.put(s.wire(), n);
+        }
+        return counts;
     }
 
     private static Map<String, Integer> count(List<Incident> all, java.util.function.Function<Incident, String> key) {

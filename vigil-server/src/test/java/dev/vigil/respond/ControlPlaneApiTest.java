@@ -127,7 +127,7 @@ class ControlPlaneApiTest {
         assertThat(missing.json().get("error").textValue()).isEqualTo("reason: required; say why the agent is paused");
         JsonNode paused = vigil.post("/v1/agents/billing-eu/pause", OPERATOR, "application/json", "{\"reason\":\"maintenance\"}").json();
         assertThat(paused.get("state").textValue()).isEqualTo("paused");
-        assertThat(paused.get("reason").textValue()).isEqualTo("maintenance (by VIGIL_OPERATOR_KEY)");
+        assertThat(paused.get("reason").textValue()).isEqualTo("maintenance (by operator (env key))");
         assertThat(paused.get("since").textValue()).isEqualTo("2026-11-29T04:00:00Z");
         assertThat(paused.get("version").longValue()).isEqualTo(1);
         JsonNode resumed = vigil.post("/v1/agents/billing-eu/resume", OPERATOR, "application/json", "{\"reason\":\"done\"}").json();
@@ -170,17 +170,21 @@ class ControlPlaneApiTest {
                 [{"agent":"billing-eu","kind":"decision","flags":["suboptimal"]},
                  {"agent":"support-1","kind":"policy_violation"},
                  {"agent":"support-1","kind":"outcome","task":"t","quality":0.1}]""");
-        await().atMost(Duration.ofSeconds(10)).until(() -> vigil.incidents("").size() == 3);
+        // 20 failing calls: a medium error-rate incident, so all four severities are in the week.
+        vigil.accept("[" + String.join(",", java.util.Collections.nCopies(20, "{\"agent\":\"rate-bot\",\"kind\":\"llm_call\",\"status\":\"error\"}")) + "]");
+        await().atMost(Duration.ofSeconds(10)).until(() -> vigil.incidents("").size() == 4);
         JsonNode r = vigil.get("/v1/reports/weekly?week=2026-W48", OPERATOR).json();
         assertThat(r.get("week").textValue()).isEqualTo("2026-W48");
         assertThat(r.get("from").textValue()).isEqualTo("2026-11-23T00:00:00Z");
-        assertThat(r.get("total").intValue()).isEqualTo(3);
-        assertThat(r.get("by_severity").toString()).isEqualTo("{\"critical\":1,\"high\":1,\"low\":1}");
-        assertThat(r.get("by_agent").toString()).isEqualTo("{\"billing-eu\":1,\"support-1\":2}");
+        assertThat(r.get("total").intValue()).isEqualTo(4);
+        // Most severe first, as people read them, not alphabetically (which puts low before medium).
+        assertThat(r.get("by_severity").toString()).isEqualTo("{\"critical\":1,\"high\":1,\"medium\":1,\"low\":1}");
+        assertThat(r.get("by_agent").toString()).isEqualTo("{\"billing-eu\":1,\"rate-bot\":1,\"support-1\":2}");
         assertThat(r.get("low").get(0).get("rule").textValue()).isEqualTo("suboptimal-decision");
         assertThat(vigil.get("/v1/reports/weekly?week=2026-W47", OPERATOR).json().get("total").intValue()).isZero();
         String markdown = vigil.get("/v1/reports/weekly?week=2026-W48&format=markdown", OPERATOR).body();
         assertThat(markdown).startsWith("# Vigil weekly report, 2026-W48").contains("| support-1 | 2 |")
+                .contains("## By severity\n\n| | incidents |\n|---|---|\n| critical | 1 |\n| high | 1 |\n| medium | 1 |\n| low | 1 |\n")
                 .contains("**billing-eu**: Decision flagged suboptimal (`suboptimal-decision`, 1x)");
         assertThat(vigil.get("/v1/reports/weekly?week=48", OPERATOR).status()).isEqualTo(400);
     }
