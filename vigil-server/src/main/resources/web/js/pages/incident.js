@@ -161,7 +161,7 @@ function evidence(i, openEvents) {
   return el('section', {class: 'card'},
     el('h2', {}, `Evidence (${kept < i.count ? `${number(kept)} of ${number(i.count)}` : number(kept)} event${i.count === 1 ? '' : 's'})`),
     el('p', {class: 'muted small', id: 'evidence-summary'},
-      `The rule fired ${fired}${reason ? ` (first on ${reason})` : ''}; each row is an event that made it fire.${shown}`),
+      `The rule fired ${fired}${reason ? ` (first: ${reason})` : ''}; each row is the event that made it fire that time.${shown}`),
     el('div', {class: 'table-wrap'}, el('table', {class: 'evidence', id: 'evidence'},
       el('thead', {}, el('tr', {}, columns.map(c => el('th', {scope: 'col'}, c)))),
       i.evidence.map((e, n) => eventRows(e, n, openEvents)))));

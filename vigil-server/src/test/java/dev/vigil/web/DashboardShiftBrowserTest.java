@@ -128,7 +128,7 @@ class DashboardShiftBrowserTest {
         assertThat(texts("#evidence tbody.event")).hasSize(20);
         assertThat(waitFor("#evidence").findElement(By.xpath("ancestor::section/h2")).getText()).isEqualTo("Evidence (20 of 23 events)");
         assertThat(waitFor("#evidence-summary").getText())
-                .contains("The rule fired 23 times (first on 3 matching events within 5m)")
+                .contains("The rule fired 23 times (first: 3 matching events within 5m); each row is the event that made it fire that time.")
                 .contains("Showing the first and the 19 most recent of 23");
         assertThat(texts("#evidence thead th")).containsExactly("TIME", "KIND", "TOOL / MODEL", "STATUS", "ERROR");
         assertThat(texts("#evidence tr.event-row").getFirst()).contains("outcome", "payments.refund", "error", "timeout: payments API timed out");
