@@ -148,6 +148,16 @@ class DashboardShiftBrowserTest {
         browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".incident-header .badges"), "ACKNOWLEDGED"));
         assertThat(waitFor("#event-1 pre.json").isDisplayed()).isTrue();
         assertThat(browser.driver.findElement(By.cssSelector("#event-2")).isDisplayed()).isFalse();
+
+        // On a phone each event is a card; nothing runs off the side.
+        try {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            waitFor("#event-toggle-0");
+            List<?> widths = (List<?>) script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+            assertThat((Long) widths.get(0)).isLessThanOrEqualTo((Long) widths.get(1));
+        } finally {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
     }
 
     // Point 10: the incident list and the fleet.
