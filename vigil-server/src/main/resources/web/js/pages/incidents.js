@@ -134,6 +134,7 @@ export function render(view, {params}) {
   /** One request per incident; what failed stays selected and is named, what worked is unticked. */
   async function bulk(done, action, targets) {
     replace(message); // the last action's result is not this one's
+    for (const button of list.querySelectorAll('.bulk button')) button.disabled = true; // one click, one request each
     const results = await Promise.allSettled(targets.map(i =>
       api(`/v1/incidents/${encodeURIComponent(i.id)}/${action}`, {method: 'POST', body: {}})));
     const failed = [];
