@@ -9,12 +9,14 @@ const HEIGHT = 200;
 const PAD = {left: 56, right: 12, top: 12, bottom: 28};
 
 /**
- * @param buckets [{start}] the x axis
+ * @param buckets [{start, end}] the x axis, from the first start to the last end
  * @param series [{name, values}] one value (or null: no data) per bucket
- * @param format how a y value reads (axis and tooltips)
+ * @param format how a y value reads in tooltips, and on the axis unless {@code axis} is given
+ * @param axis (highest value) → {top, format}: the y axis, e.g. {@link durationAxis} to keep it in one unit
+ * @param endLabel the label of the x axis's right end, e.g. "now"; else the last bucket's end
  */
-export function lineChart({title, buckets, series, format = String, max}) {
-  const {plot, x, y} = frame(buckets, series, format, max);
+export function lineChart({title, buckets, series, format = String, max, axis, endLabel}) {
+  const {plot, x, y} = frame(buckets, series, axis ?? fixedAxis(format, max), endLabel);
   series.forEach((s, n) => {
     const points = s.values.map((v, i) => (v === null || v === undefined ? null : [x(i + 0.5), y(v), v, i]));
     for (const run of runs(points)) {
@@ -29,9 +31,9 @@ export function lineChart({title, buckets, series, format = String, max}) {
 }
 
 /** Counts per bucket as bars side by side. */
-export function barChart({title, buckets, series, format = String}) {
+export function barChart({title, buckets, series, format = String, endLabel}) {
   const highest = Math.max(0, ...series.flatMap(s => s.values));
-  const {plot, x, y} = frame(buckets, series, format, Math.max(2, 2 * Math.ceil(highest / 2))); // whole numbers at every grid line
+  const {plot, x, y} = frame(buckets, series, fixedAxis(format, Math.max(2, 2 * Math.ceil(highest / 2))), endLabel); // whole numbers at every grid line
   const slot = (x(1) - x(0)) * 0.8;
   const width = Math.max(1, slot / series.length);
   series.forEach((s, n) => s.values.forEach((v, i) => {
@@ -57,10 +59,27 @@ function svgBar(share, tone) {
     svg('rect', {class: `bar ${tone}`, x: 0, y: 0, width: Math.max(0.5, share * 100), height: 10, rx: 1}));
 }
 
-/** Axes and grid; returns the plot and the scales. */
-function frame(buckets, series, format, max) {
+/** A y axis whose labels read as {@code format} does; up to {@code max}, or a round number above the highest value. */
+function fixedAxis(format, max) {
+  return highest => ({top: max ?? niceCeiling(highest), format});
+}
+
+/**
+ * A y axis for durations in one unit, the one the highest value reads best in, up to a round
+ * number of it: "0 s, 50 s, 100 s", never "0 ms, 50 s, 1.7 min".
+ */
+export function durationAxis(highest) {
+  const [unit, size] = highest >= 3600e3 ? ['h', 3600e3] : highest >= 60e3 ? ['min', 60e3] : highest >= 1000 ? ['s', 1000] : ['ms', 1];
+  return {
+    top: niceCeiling(highest / size) * size,
+    format: v => `${(v / size).toLocaleString('en-US', {maximumFractionDigits: 2})} ${unit}`,
+  };
+}
+
+/** Axes and grid; returns the plot and the scales. The x axis runs from the first bucket's start to the last one's end. */
+function frame(buckets, series, axis, endLabel) {
   const values = series.flatMap(s => s.values).filter(v => v !== null && v !== undefined);
-  const top = max ?? niceCeiling(Math.max(0, ...values));
+  const {top, format} = axis(Math.max(0, ...values));
   const n = Math.max(1, buckets.length);
   const x = i => PAD.left + (i / n) * (WIDTH - PAD.left - PAD.right);
   const y = v => HEIGHT - PAD.bottom - (top === 0 ? 0 : (v / top) * (HEIGHT - PAD.top - PAD.bottom));
@@ -69,9 +88,14 @@ function frame(buckets, series, format, max) {
     plot.appendChild(svg('line', {class: 'grid', x1: PAD.left, x2: WIDTH - PAD.right, y1: y(v), y2: y(v)}));
     plot.appendChild(svg('text', {class: 'axis', x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end'}, format(v)));
   }
-  const ticks = [...new Set([0, Math.floor(n / 2), n - 1])].filter(i => buckets[i]);
-  for (const i of ticks) {
-    plot.appendChild(svg('text', {class: 'axis', x: x(i + 0.5), y: HEIGHT - 8, 'text-anchor': 'middle'}, label(buckets[i].start)));
+  if (buckets.length) {
+    const last = buckets[buckets.length - 1];
+    const middle = Math.floor(n / 2);
+    const ticks = [[0, label(buckets[0].start), 'start'], [n, endLabel ?? label(last.end ?? last.start), 'end']];
+    if (middle > 0 && middle < n) ticks.splice(1, 0, [middle, label(buckets[middle].start), 'middle']);
+    for (const [i, text, anchor] of ticks) {
+      plot.appendChild(svg('text', {class: 'axis x-tick', x: x(i), y: HEIGHT - 8, 'text-anchor': anchor}, text));
+    }
   }
   if (values.length === 0) {
     plot.appendChild(svg('text', {class: 'axis empty', x: WIDTH / 2, y: HEIGHT / 2, 'text-anchor': 'middle'}, 'no data in this period'));
@@ -103,10 +127,10 @@ function niceCeiling(v) {
   return [1, 2, 2.5, 5, 10].map(f => f * magnitude).find(c => c >= v);
 }
 
-/** "14:00" for a bucket start; "Nov 29" when buckets are whole days apart. */
+/** "14:00" in the browser's time zone, like every time on the dashboard; "Nov 29" at midnight. */
 function label(iso) {
   const d = new Date(iso);
-  return d.getUTCHours() === 0 && d.getUTCMinutes() === 0
-    ? d.toLocaleDateString('en-US', {month: 'short', day: 'numeric', timeZone: 'UTC'})
-    : d.toISOString().slice(11, 16);
+  return d.getHours() === 0 && d.getMinutes() === 0
+    ? d.toLocaleDateString('en-US', {month: 'short', day: 'numeric'})
+    : d.toLocaleTimeString('en-GB', {hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});
 }

@@ -67,13 +67,51 @@ export function statusBadge(status) {
   return el('span', {class: `badge status-${status}`}, status);
 }
 
-/** ISO instant as "2026-11-29 04:00:12 UTC": operators compare times across tools in UTC. */
+const LOCAL_TIME = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+});
+
+/**
+ * An ISO instant in the browser's time zone, to the second: "Nov 29, 2026, 05:00:12". Hovering
+ * shows it in UTC ("2026-11-29 04:00:12 UTC"), for comparing with other tools' logs.
+ */
 export function time(iso) {
   if (!iso) return el('span', {class: 'muted'}, 'never');
-  const d = new Date(iso);
+  const d = new Date(String(iso).replace(/(\.\d{3})\d+/, '$1')); // Java writes up to nanoseconds; Date reads milliseconds
   if (Number.isNaN(d.getTime())) return el('span', {}, String(iso));
-  const text = d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  return el('time', {datetime: d.toISOString()}, text);
+  const utc = d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return el('time', {datetime: d.toISOString(), title: utc}, LOCAL_TIME.format(d));
+}
+
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z\b/g;
+
+/** Text with the ISO instants in it ("telemetry verbose until 2026-11-29T05:00:00.123456789Z") shown as {@link time}s. */
+export function textWithTimes(text) {
+  const parts = [];
+  let from = 0;
+  for (const match of String(text).matchAll(ISO_INSTANT)) {
+    parts.push(text.slice(from, match.index), time(match[0]));
+    from = match.index + match[0].length;
+  }
+  parts.push(text.slice(from));
+  return parts.filter(p => p !== '');
+}
+
+/**
+ * Prose written in YAML (a runbook) as paragraphs: a blank line starts a new paragraph, and the
+ * line breaks inside one are only where the author's editor wrapped, so they become spaces. Lines
+ * starting with "-", "*" or "1." are a list, one item each.
+ */
+export function paragraphs(text) {
+  const blocks = String(text).trim().split(/\n\s*\n/);
+  return blocks.map(block => {
+    const lines = block.split('\n').map(l => l.trim()).filter(Boolean);
+    const item = /^([-*]|\d+[.)])\s+/;
+    if (lines.length > 0 && lines.every(l => item.test(l))) {
+      return el(/^\d/.test(lines[0]) ? 'ol' : 'ul', {}, lines.map(l => el('li', {}, l.replace(item, ''))));
+    }
+    return el('p', {}, lines.join(' '));
+  });
 }
 
 export function number(n, digits = 0) {

@@ -9,7 +9,9 @@ import dev.vigil.ingest.FleetUsage;
 import dev.vigil.config.Json;
 import dev.vigil.rule.AgentRegistry;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /** The fleet ({@code /v1/agents}) and the control plane: documents, their SSE stream, pause and resume. */
@@ -32,6 +35,19 @@ final class AgentRoutes {
     private final Clock clock;
     /** Open control streams, ended by {@link #closeStreams} when the server stops. */
     private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
+    /**
+     * Streams accepted (headers sent) whose handler has not yet registered them in
+     * {@link #streams}: Javalin runs the handler on another thread a moment later. Stopping waits
+     * for them, so each is closed while its request exists. Otherwise Jetty stops and recycles a
+     * request whose handler then runs and finishes, and Javalin resumes a request that is gone:
+     * NullPointerExceptions from Jetty, then from our exception handler reading its path.
+     */
+    private final AtomicInteger opening = new AtomicInteger();
+    /** Set by {@link #closeStreams}: a stream registered after it closes itself. */
+    private volatile boolean stopping;
+    private final SseHandler sse = new SseHandler(this::stream);
+    /** How long stopping waits for accepted streams to reach their handler; they take microseconds. */
+    private static final long OPENING_WAIT_NANOS = 2_000_000_000L;
 
     AgentRoutes(ControlPlane control, FleetUsage fleet, IncidentManager incidents, AgentRegistry registry, Clock clock) {
         this.control = control;
@@ -60,11 +76,35 @@ final class AgentRoutes {
         ctx.json(control.document(ctx.pathParam("id")));
     }
 
+    /** {@code GET /v1/agents/{id}/control/stream}: Javalin's SSE handler, with the stream counted in {@link #opening}. */
+    void openStream(Context ctx) throws Exception {
+        ApiRoutes.requireEventStream(ctx);
+        if (ctx.method() == HandlerType.HEAD) { // what a GET would answer, without starting a stream
+            ctx.status(200).contentType(ApiRoutes.EVENT_STREAM);
+            return;
+        }
+        opening.incrementAndGet();
+        try {
+            sse.handle(ctx);
+        } catch (Exception | Error e) {
+            opening.decrementAndGet(); // the handler will not run
+            throw e;
+        }
+    }
+
     /**
      * Pushes the document now and on every change. Each client has its own sender thread that
      * sends only the latest version, so a slow client never holds up the control plane.
      */
     void stream(SseClient client) {
+        try {
+            register(client);
+        } finally {
+            opening.decrementAndGet();
+        }
+    }
+
+    private void register(SseClient client) {
         String agent = client.ctx().pathParam("id");
         LatestDocument latest = new LatestDocument();
         Runnable[] unsubscribe = {() -> {}};
@@ -76,6 +116,10 @@ final class AgentRoutes {
         });
         client.keepAlive();
         streams.add(client);
+        if (stopping) { // closeStreams may have missed it
+            client.close();
+            return;
+        }
         sender[0] = Thread.ofVirtual().name("sse-" + agent).start(() -> {
             long sent = -1;
             int idleSeconds = 0;
@@ -96,6 +140,9 @@ final class AgentRoutes {
     }
 
     void closeStreams() {
+        stopping = true;
+        long deadline = System.nanoTime() + OPENING_WAIT_NANOS;
+        while (opening.get() > 0 && System.nanoTime() < deadline) LockSupport.parkNanos(1_000_000);
         for (SseClient client : streams) client.close();
     }
 
@@ -131,6 +178,7 @@ final class AgentRoutes {
         m.put("owner", profile.owner());
         m.put("state", d.state());
         m.put("reason", d.reason());
+        m.put("paused_by", d.pausedBy());
         m.put("since", d.since());
         m.put("telemetry", d.telemetry().level());
         m.put("last_seen", s == null ? null : s.lastSeen());

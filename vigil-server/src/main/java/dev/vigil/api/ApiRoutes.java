@@ -61,7 +61,7 @@ final class ApiRoutes implements JavalinDefaultRoutingApi {
     }
 
     /** Javalin's own test for a stream request: the Accept header mentions the type. */
-    private static void requireEventStream(Context ctx) {
+    static void requireEventStream(Context ctx) {
         String accept = ctx.header("Accept");
         if (accept == null || !accept.contains(EVENT_STREAM)) {
             throw new ApiException(406, "this is a server-sent events stream: send Accept: " + EVENT_STREAM);

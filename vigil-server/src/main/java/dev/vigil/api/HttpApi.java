@@ -100,7 +100,7 @@ public final class HttpApi {
             routes.get("/v1/agents", agents::list, Role.OPERATOR);
             routes.get("/v1/agents/{id}", agents::get, Role.OPERATOR);
             routes.get("/v1/agents/{id}/control", agents::document, Role.AGENT);
-            routes.sse("/v1/agents/{id}/control/stream", agents::stream, Role.AGENT);
+            routes.get("/v1/agents/{id}/control/stream", agents::openStream, Role.AGENT); // SSE, counted while it opens
             cfg.routes.post("/v1/agents/{id}/pause", agents::pause, Role.OPERATOR);
             cfg.routes.post("/v1/agents/{id}/resume", agents::resume, Role.OPERATOR);
 

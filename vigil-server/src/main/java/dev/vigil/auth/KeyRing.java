@@ -25,6 +25,20 @@ public final class KeyRing {
 
     private record Entry(byte[] hash, Principal principal) {}
 
+    /**
+     * The name a key from {@code VIGIL_OPERATOR_KEY} and the like acts under: what timelines,
+     * feedback and control reasons record as the actor ("acknowledged by operator (env key)"),
+     * so a person reads a role rather than a variable name.
+     */
+    public static String environmentKeyName(Role role) {
+        return role.name().toLowerCase() + " (env key)";
+    }
+
+    /** The name of a key generated into {@code <data>/credentials} on first start. */
+    public static String generatedKeyName(Role role) {
+        return role.name().toLowerCase() + " (generated key)";
+    }
+
     private final List<Entry> entries;
 
     private KeyRing(List<Entry> entries) {
@@ -80,7 +94,7 @@ public final class KeyRing {
         public Builder fromEnvironment(Map<String, String> env) {
             ENV_KEYS.forEach((variable, role) -> {
                 String key = env.get(variable);
-                if (key != null && !key.isBlank()) plain(variable, role, key);
+                if (key != null && !key.isBlank()) plain(environmentKeyName(role), role, key);
             });
             return this;
         }

@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The review queue (DESIGN §2, medium): incidents batched by their playbook, still open or
- * acknowledged, grouped by the digest window they joined, newest window first. Read from the
+ * acknowledged, grouped by the digest window they joined, newest window first and newest
+ * detection first within a window. Read from the
  * outbox's batch entries, the same ones the digests are sent from.
  */
 public final class ReviewQueue {
@@ -48,7 +49,11 @@ public final class ReviewQueue {
             if (batch.stream().noneMatch(x -> x.id().equals(i.id()))) batch.add(i);
         }
         List<Batch> out = new ArrayList<>();
-        byWindow.forEach((w, list) -> out.add(new Batch(w.start(), w.end(), list)));
+        for (Map.Entry<DigestWindow, List<Incident>> w : byWindow.entrySet()) {
+            List<Incident> newestFirst = new ArrayList<>(w.getValue());
+            newestFirst.sort(Comparator.comparing(Incident::detectedAt).reversed()); // like the batches
+            out.add(new Batch(w.getKey().start(), w.getKey().end(), newestFirst));
+        }
         return out;
     }
 }

@@ -166,7 +166,7 @@ public final class VigilServer implements AutoCloseable {
         Map<String, String> generated = Credentials.loadOrCreate(data);
         generated.forEach((name, key) -> {
             Role role = KeyRing.ENV_KEYS.get(name);
-            if (role != null) keys.plain(name, role, key);
+            if (role != null) keys.plain(KeyRing.generatedKeyName(role), role, key);
         });
         log.warn("No API keys configured: using the generated admin and agent keys in {} (readable by this user only)",
                 data.resolve(Credentials.FILE_NAME).toAbsolutePath());

@@ -11,7 +11,7 @@ export function render(view) {
   const dialog = reasonDialog();
   replace(view, content, dialog.node);
   const reload = () => refresh(content, () => api('/v1/agents'), ({agents}) =>
-    replace(content, pageHeader('Fleet'), summary(agents), fleetTable(agents, dialog.ask)));
+    replace(content, pageHeader('Fleet'), summary(agents), fleetTable(pausedFirst(agents), dialog.ask)));
   const soon = throttle(reload);
   reload();
   return {
@@ -79,11 +79,20 @@ export function render(view) {
   }
 }
 
+/** Paused agents first: they wait for a decision. Otherwise in the server's order (by name). */
+function pausedFirst(agents) {
+  return [...agents].sort((a, b) => (b.state === 'paused') - (a.state === 'paused'));
+}
+
 function stateCell(a) {
+  // A playbook's pause names its incident: the reason links to it.
+  const reason = a.state === 'paused' && a.paused_by
+    ? el('a', {href: `#/incidents/${encodeURIComponent(a.paused_by)}`, class: 'pause-incident'}, a.reason ?? 'paused by an incident')
+    : a.reason;
   return el('div', {class: 'state'},
     el('span', {class: `badge state-${a.state}`}, a.state),
     a.telemetry && a.telemetry !== 'normal' ? el('span', {class: 'badge telemetry'}, `telemetry ${a.telemetry}`) : null,
-    a.reason ? el('div', {class: 'muted small reason'}, a.reason) : null);
+    reason ? el('div', {class: 'muted small reason'}, reason) : null);
 }
 
 function openIncidents(bySeverity) {

@@ -3,7 +3,7 @@
 import {api} from '../api.js';
 import {el, replace, pageHeader, select, stat, millis, percent, number} from '../dom.js';
 import {refresh, throttle, link} from '../page.js';
-import {lineChart, barChart} from '../chart.js';
+import {lineChart, barChart, durationAxis} from '../chart.js';
 
 /** Period → bucket size; about 12 to 28 buckets each, enough to see a trend, few enough to read. */
 const PERIODS = {
@@ -25,12 +25,14 @@ export function render(view, {params}) {
       v => { location.hash = link('/health', {period: v}).slice(1); })),
     summary(totals),
     el('div', {class: 'charts'},
-      lineChart({title: 'Detection latency', buckets, format: millis, series: percentiles(buckets, 'detection_latency_ms')}),
-      lineChart({title: 'Action latency (detection to action done)', buckets, format: millis, series: percentiles(buckets, 'action_latency_ms')}),
-      lineChart({title: 'Escalation accuracy and false-positive rate', buckets, format: percent, max: 1, series: [
+      lineChart({title: 'Detection latency', buckets, format: millis, axis: durationAxis, endLabel: 'now',
+        series: percentiles(buckets, 'detection_latency_ms')}),
+      lineChart({title: 'Action latency (detection to action done)', buckets, format: millis, axis: durationAxis, endLabel: 'now',
+        series: percentiles(buckets, 'action_latency_ms')}),
+      lineChart({title: 'Escalation accuracy and false-positive rate', buckets, format: percent, max: 1, endLabel: 'now', series: [
         {name: 'escalation accuracy', values: buckets.map(b => b.escalation_accuracy)},
         {name: 'false-positive rate', values: buckets.map(b => b.false_positive_rate)}]}),
-      barChart({title: 'Incidents and channel delivery failures', buckets, format: v => number(v), series: [
+      barChart({title: 'Incidents and channel delivery failures', buckets, format: v => number(v), endLabel: 'now', series: [
         {name: 'incidents', values: buckets.map(b => b.incidents)},
         {name: 'delivery failures', values: buckets.map(b => b.delivery_failures)},
         {name: 'delivery retries', values: buckets.map(b => b.delivery_retries)}]}))));

@@ -2,7 +2,7 @@
 // and what the operator can do (acknowledge, resolve, feedback).
 
 import {api} from '../api.js';
-import {el, replace, time, number, millis, severityBadge, statusBadge, notice, SEVERITIES} from '../dom.js';
+import {el, replace, time, textWithTimes, paragraphs, number, millis, severityBadge, statusBadge, notice, SEVERITIES} from '../dom.js';
 import {refresh, throttle, link} from '../page.js';
 
 export function render(view, {id}) {
@@ -13,6 +13,7 @@ export function render(view, {id}) {
   // change with the incident, so the rules are fetched once too.
   const slots = {header: el('div'), main: el('div', {class: 'detail-main'}), facts: el('div'), lastFeedback: el('div')};
   let rule;
+  const openEvents = new Set(); // the evidence events expanded (their ids): a live reload keeps them open
   const reload = () => refresh(view,
     async () => {
       const incident = await api(path);
@@ -28,7 +29,7 @@ export function render(view, {id}) {
             el('aside', {class: 'detail-side'}, slots.facts, feedbackForm(incident), ruleCard(rule))));
       }
       replace(slots.header, header(incident));
-      replace(slots.main, timeline(incident), evidence(incident));
+      replace(slots.main, timeline(incident), evidence(incident, openEvents));
       replace(slots.facts, facts(incident));
       replace(slots.lastFeedback, lastFeedback(incident));
     });
@@ -110,7 +111,7 @@ function facts(i) {
   const rows = [
     ['Incident', i.id],
     ['Rule', el('a', {href: link('/incidents', {rule: i.rule})}, i.rule)],
-    ['Group', Object.entries(i.group ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '–'],
+    ['Group', Object.entries(i.group ?? {}).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(', ') || '–'], // an event without a run groups under run=""
     ['First seen', time(i.first_seen)],
     ['Last seen', time(i.last_seen)],
     ['Detected', time(i.detected_at)],
@@ -133,7 +134,7 @@ function timeline(i) {
       el('li', {class: `tl-${TONE[t.type] ?? 'neutral'}`, 'data-type': t.type},
         el('div', {class: 'tl-head'}, el('strong', {}, sentence(t.type)), ' ', el('span', {class: 'muted small'}, 'by ', t.actor ?? 'vigil'),
           el('span', {class: 'tl-time'}, time(t.at))),
-        t.detail ? el('div', {class: 'tl-detail'}, t.detail) : null))));
+        t.detail ? el('div', {class: 'tl-detail'}, textWithTimes(t.detail)) : null))));
 }
 
 /** "action_succeeded" reads "Action succeeded". */
@@ -142,12 +143,57 @@ function sentence(type) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function evidence(i) {
-  return el('section', {class: 'card'}, el('h2', {}, `Evidence (${i.evidence.length} event${i.evidence.length === 1 ? '' : 's'})`),
-    el('div', {class: 'evidence', id: 'evidence'}, i.evidence.map(e => el('details', {class: 'event', open: true},
-      el('summary', {}, el('span', {class: 'mono'}, e.kind ?? 'event'), e.tool ? ` ${e.tool}` : '', e.status ? ` · ${e.status}` : '',
-        ' · ', time(e.ts)),
-      el('pre', {class: 'json'}, JSON.stringify(e, null, 2))))));
+/**
+ * The events that made the rule fire, one compact row each (time, kind, tool or model, status,
+ * error), each expandable to the whole event. Vigil keeps the first and the most recent ones
+ * (detection.max_evidence); when it fired more often than that, the heading says how many are shown.
+ */
+function evidence(i, openEvents) {
+  const kept = i.evidence.length;
+  const reason = i.timeline.find(t => t.type === 'detected')?.detail;
+  const fired = i.count === 1 ? 'once' : `${number(i.count)} times`;
+  let shown = '';
+  if (kept < i.count) {
+    shown = kept === 1 ? ` Showing the first of ${number(i.count)}.`
+      : ` Showing the first and the ${number(kept - 1)} most recent of ${number(i.count)}: Vigil keeps ${number(kept)} per incident.`;
+  }
+  const columns = ['Time', 'Kind', 'Tool / model', 'Status', 'Error'];
+  return el('section', {class: 'card'},
+    el('h2', {}, `Evidence (${kept < i.count ? `${number(kept)} of ${number(i.count)}` : number(kept)} event${i.count === 1 ? '' : 's'})`),
+    el('p', {class: 'muted small', id: 'evidence-summary'},
+      `The rule fired ${fired}${reason ? ` (first: ${reason})` : ''}; each row is the event that made it fire that time.${shown}`),
+    el('div', {class: 'table-wrap'}, el('table', {class: 'evidence', id: 'evidence'},
+      el('thead', {}, el('tr', {}, columns.map(c => el('th', {scope: 'col'}, c)))),
+      i.evidence.map((e, n) => eventRows(e, n, openEvents)))));
+}
+
+/** One evidence event: its summary row, and the whole event in a row below, shown on demand. */
+function eventRows(e, n, openEvents) {
+  const key = e.id ?? n; // an event's id stays its own as older evidence makes room for newer
+  const open = openEvents.has(key);
+  const whole = el('tr', {class: 'event-json', id: `event-${n}`, hidden: !open},
+    el('td', {colspan: 5, 'data-label': ''}, el('pre', {class: 'json'}, JSON.stringify(e, null, 2))));
+  const toggle = el('button', {type: 'button', class: 'event-toggle', id: `event-toggle-${n}`, 'aria-expanded': String(open),
+    'aria-controls': `event-${n}`, title: 'Show the whole event', onclick: () => {
+      const opening = whole.hidden;
+      whole.hidden = !opening;
+      toggle.setAttribute('aria-expanded', String(opening));
+      if (opening) openEvents.add(key); else openEvents.delete(key);
+    }}, time(e.ts));
+  const error = e.error ? [e.error.type, e.error.message].filter(Boolean).join(': ') : '';
+  return el('tbody', {class: 'event', 'data-event': n},
+    el('tr', {class: 'event-row'},
+      el('td', {'data-label': 'Time'}, toggle),
+      el('td', {'data-label': 'Kind'}, el('span', {class: 'mono'}, e.kind ?? 'event')),
+      el('td', {'data-label': 'Tool / model'}, e.tool ?? e.model ?? el('span', {class: 'muted'}, '–')),
+      el('td', {'data-label': 'Status'}, e.status ?? el('span', {class: 'muted'}, '–')),
+      el('td', {'data-label': 'Error', class: 'event-error'}, error ? clip(error, 160) : el('span', {class: 'muted'}, '–'))),
+    whole);
+}
+
+/** At most {@code max} characters, the rest behind "…"; the whole text is in the expanded event. */
+function clip(text, max) {
+  return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
 function ruleCard(rule) {
@@ -157,5 +203,5 @@ function ruleCard(rule) {
     rule.description ? el('p', {class: 'muted small'}, rule.description) : null,
     el('p', {class: 'small'}, 'Condition: ', el('code', {}, rule.match)),
     el('h3', {}, 'Runbook'),
-    rule.runbook ? el('div', {class: 'runbook'}, rule.runbook) : el('p', {class: 'muted'}, 'This rule has no runbook text.'));
+    rule.runbook ? el('div', {class: 'runbook', id: 'runbook'}, paragraphs(rule.runbook)) : el('p', {class: 'muted'}, 'This rule has no runbook text.'));
 }

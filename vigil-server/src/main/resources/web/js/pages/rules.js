@@ -1,7 +1,7 @@
 // Rules: the active rules with their incident counts and flags, and the result of the last reload.
 
 import {api} from '../api.js';
-import {el, replace, table, time, number, severityBadge, pageHeader} from '../dom.js';
+import {el, replace, table, time, number, severityBadge, pageHeader, paragraphs} from '../dom.js';
 import {refresh, throttle, link} from '../page.js';
 
 export function render(view) {
@@ -15,7 +15,7 @@ export function render(view) {
           el('dt', {}, 'Condition'), el('dd', {}, el('code', {}, r.match)),
           r.group_by.length ? [el('dt', {}, 'Grouped by'), el('dd', {}, r.group_by.join(', '))] : null,
           el('dt', {}, 'Source'), el('dd', {}, r.source ?? 'default pack'),
-          el('dt', {}, 'Runbook'), el('dd', {class: 'runbook'}, r.runbook ?? '–'))),
+          el('dt', {}, 'Runbook'), el('dd', {class: 'runbook'}, r.runbook ? paragraphs(r.runbook) : '–'))),
       severityBadge(r.severity),
       r.category,
       el('span', {class: 'small'}, r.primitive),

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,33 @@ class ControlPlaneApiTest {
         assertThat(stream("billing-eu", "billing-key")).isEqualTo(200);
     }
 
+    /**
+     * A control stream accepted just as the server stops: its handler may run after the streams
+     * were closed for the stop, and its sender then wrote to a response Jetty had recycled, which
+     * Javalin reported as NullPointerExceptions from the generic exception handler. It raced,
+     * so the test stops a server right after opening streams, many times over.
+     */
+    @Test
+    void aControlStreamOpenedAsTheServerStopsEndsWithoutAnError() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            for (int n = 0; n < 20; n++) {
+                vigil = TestVigil.start(java.nio.file.Files.createDirectory(data.resolve("run-" + n)), null, "");
+                assertThat(stream("billing-eu", AGENT)).isEqualTo(200);
+                assertThat(stream("support-1", AGENT)).isEqualTo(200);
+                vigil.close();
+                vigil = null;
+            }
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).noneMatch(e -> e.getThrowableProxy() != null
+                && List.of("java.lang.NullPointerException", "java.lang.IllegalStateException").contains(e.getThrowableProxy().getClassName()));
+    }
+
     @Test
     void pauseAndResumeNeedAReasonAndRaiseTheVersion() {
         start();
@@ -99,7 +127,7 @@ class ControlPlaneApiTest {
         assertThat(missing.json().get("error").textValue()).isEqualTo("reason: required; say why the agent is paused");
         JsonNode paused = vigil.post("/v1/agents/billing-eu/pause", OPERATOR, "application/json", "{\"reason\":\"maintenance\"}").json();
         assertThat(paused.get("state").textValue()).isEqualTo("paused");
-        assertThat(paused.get("reason").textValue()).isEqualTo("maintenance (by VIGIL_OPERATOR_KEY)");
+        assertThat(paused.get("reason").textValue()).isEqualTo("maintenance (by operator (env key))");
         assertThat(paused.get("since").textValue()).isEqualTo("2026-11-29T04:00:00Z");
         assertThat(paused.get("version").longValue()).isEqualTo(1);
         JsonNode resumed = vigil.post("/v1/agents/billing-eu/resume", OPERATOR, "application/json", "{\"reason\":\"done\"}").json();
@@ -142,17 +170,21 @@ class ControlPlaneApiTest {
                 [{"agent":"billing-eu","kind":"decision","flags":["suboptimal"]},
                  {"agent":"support-1","kind":"policy_violation"},
                  {"agent":"support-1","kind":"outcome","task":"t","quality":0.1}]""");
-        await().atMost(Duration.ofSeconds(10)).until(() -> vigil.incidents("").size() == 3);
+        // 20 failing calls: a medium error-rate incident, so all four severities are in the week.
+        vigil.accept("[" + String.join(",", java.util.Collections.nCopies(20, "{\"agent\":\"rate-bot\",\"kind\":\"llm_call\",\"status\":\"error\"}")) + "]");
+        await().atMost(Duration.ofSeconds(10)).until(() -> vigil.incidents("").size() == 4);
         JsonNode r = vigil.get("/v1/reports/weekly?week=2026-W48", OPERATOR).json();
         assertThat(r.get("week").textValue()).isEqualTo("2026-W48");
         assertThat(r.get("from").textValue()).isEqualTo("2026-11-23T00:00:00Z");
-        assertThat(r.get("total").intValue()).isEqualTo(3);
-        assertThat(r.get("by_severity").toString()).isEqualTo("{\"critical\":1,\"high\":1,\"low\":1}");
-        assertThat(r.get("by_agent").toString()).isEqualTo("{\"billing-eu\":1,\"support-1\":2}");
+        assertThat(r.get("total").intValue()).isEqualTo(4);
+        // Most severe first, as people read them, not alphabetically (which puts low before medium).
+        assertThat(r.get("by_severity").toString()).isEqualTo("{\"critical\":1,\"high\":1,\"medium\":1,\"low\":1}");
+        assertThat(r.get("by_agent").toString()).isEqualTo("{\"billing-eu\":1,\"rate-bot\":1,\"support-1\":2}");
         assertThat(r.get("low").get(0).get("rule").textValue()).isEqualTo("suboptimal-decision");
         assertThat(vigil.get("/v1/reports/weekly?week=2026-W47", OPERATOR).json().get("total").intValue()).isZero();
         String markdown = vigil.get("/v1/reports/weekly?week=2026-W48&format=markdown", OPERATOR).body();
         assertThat(markdown).startsWith("# Vigil weekly report, 2026-W48").contains("| support-1 | 2 |")
+                .contains("## By severity\n\n| | incidents |\n|---|---|\n| critical | 1 |\n| high | 1 |\n| medium | 1 |\n| low | 1 |\n")
                 .contains("**billing-eu**: Decision flagged suboptimal (`suboptimal-decision`, 1x)");
         assertThat(vigil.get("/v1/reports/weekly?week=48", OPERATOR).status()).isEqualTo(400);
     }

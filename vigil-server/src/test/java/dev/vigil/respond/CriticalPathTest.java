@@ -101,7 +101,7 @@ class CriticalPathTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> stream.get(stream.size() - 1).get("state").textValue().equals("running"));
         // The revert is on the timeline of the incident that paused the agent.
         assertThat(f.vigil.get("/v1/incidents/" + id, OPERATOR).json().get("timeline").toString())
-                .contains("\"type\":\"reverted\",\"actor\":\"VIGIL_OPERATOR_KEY\",\"detail\":\"agent billing-bot resumed: fixed (by VIGIL_OPERATOR_KEY)\"");
+                .contains("\"type\":\"reverted\",\"actor\":\"operator (env key)\",\"detail\":\"agent billing-bot resumed: fixed (by operator (env key))\"");
     }
 
     @Test

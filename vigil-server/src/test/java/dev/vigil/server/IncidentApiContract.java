@@ -80,7 +80,7 @@ abstract class IncidentApiContract {
             if (List.of("detected", "acknowledged", "feedback", "resolved").contains(t.get("type").textValue())) lifecycle.add(t);
         });
         assertThat(lifecycle).extracting(t -> t.get("type").textValue()).containsExactly("detected", "acknowledged", "feedback", "resolved");
-        assertThat(lifecycle.get(1).get("actor").textValue()).isEqualTo("VIGIL_OPERATOR_KEY");
+        assertThat(lifecycle.get(1).get("actor").textValue()).isEqualTo("operator (env key)");
         assertThat(lifecycle.get(3).get("detail").textValue()).isEqualTo("done");
         // The critical playbook ran too: the agent was paused, and that is on the timeline.
         assertThat(detail.get("timeline").toString()).contains("pause_agent: agent b paused");

@@ -145,7 +145,7 @@ class DashboardBrowserTest {
         });
         waitFor("#acknowledge").click();
         browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".incident-header .badges"), "ACKNOWLEDGED"));
-        assertThat(waitFor("#timeline").getText()).contains("Acknowledged", "by VIGIL_OPERATOR_KEY");
+        assertThat(waitFor("#timeline").getText()).contains("Acknowledged", "by operator (env key)");
         assertThat(vigil.get("/v1/incidents/" + id, OPERATOR).json().get("status").textValue()).isEqualTo("acknowledged");
 
         // Someone else resolves it: the list shows that without a reload.
@@ -361,7 +361,8 @@ class DashboardBrowserTest {
 
         signIn();
         open("#/incidents/" + id);
-        String evidence = waitFor("#evidence").getText();
+        waitFor("#event-toggle-0").click();
+        String evidence = waitFor("#event-0 pre.json").getText();
         assertThat(evidence).contains(script, "<img src=x onerror=");
         open("#/fleet");
         assertThat(waitFor("button[data-agent=xss-bot]").isDisplayed()).isTrue();
