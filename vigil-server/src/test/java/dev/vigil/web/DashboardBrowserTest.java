@@ -8,19 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.server.TestVigil;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -36,40 +26,12 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * incident arriving live, acknowledging it, resuming a paused agent, and agent-supplied markup
  * staying text. One browser for the class (it is slow to start); each test uses its own agents.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardBrowserTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+class DashboardBrowserTest extends DashboardSession {
 
-    Path data;
-    TestVigil vigil;
-    Browser browser;
 
-    @BeforeAll
-    void start() throws IOException {
-        Browser.assumeInstalled();
-        data = Files.createTempDirectory("vigil-dashboard");
-        vigil = TestVigil.start(data, null, "agents:\n  - {id: fleet-a, owner: payments}\n");
-        browser = new Browser(1280, 900);
-    }
-
-    @AfterAll
-    void stop() throws IOException {
-        if (browser != null) browser.close();
-        if (vigil != null) vigil.close();
-        if (data == null) return; // skipped: no browser
-        try (Stream<Path> files = Files.walk(data)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-        }
-    }
-
-    private void signIn() {
-        browser.driver.get(vigil.url("/"));
-        browser.driver.executeScript("sessionStorage.clear()");
-        browser.signIn(vigil.url(""), OPERATOR);
-    }
-
-    private void open(String hash) {
-        browser.driver.executeScript("location.hash = arguments[0]", hash);
+    @Override
+    String config() {
+        return "agents:\n  - {id: fleet-a, owner: payments}\n";
     }
 
     /** Runs {@code read} until it completes without meeting an element that a live redraw replaced meanwhile. */
@@ -77,9 +39,6 @@ class DashboardBrowserTest {
         return browser.waitUpTo(WAIT).ignoring(StaleElementReferenceException.class).until(read::apply);
     }
 
-    private WebElement waitFor(String css) {
-        return browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
-    }
 
     private String event(String agent, String fields) {
         return "{\"agent\":\"" + agent + "\",\"ts\":\"" + vigil.clock.instant() + "\"," + fields + "}";

@@ -5,23 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.server.TestVigil;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -36,48 +27,21 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * browser runs in Asia/Kolkata (UTC+5:30), so a time shown in UTC is told apart from a local one.
  * One browser and server for the class; each test uses its own agents.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardShiftBrowserTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+class DashboardShiftBrowserTest extends DashboardSession {
     private static final ZoneId BROWSER_ZONE = ZoneId.of("Asia/Kolkata");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(BROWSER_ZONE);
 
-    Path data;
-    TestVigil vigil;
-    Browser browser;
 
-    @BeforeAll
-    void start() throws IOException {
-        Browser.assumeInstalled();
-        data = Files.createTempDirectory("vigil-dashboard-shift");
-        vigil = TestVigil.start(data, null, "");
-        browser = new Browser(1280, 900);
+    @Override
+    String config() {
+        return "";
+    }
+
+    @Override
+    void prepare(Browser browser) {
         browser.driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", BROWSER_ZONE.getId()));
     }
 
-    @AfterAll
-    void stop() throws IOException {
-        if (browser != null) browser.close();
-        if (vigil != null) vigil.close();
-        if (data == null) return; // skipped: no browser
-        try (Stream<Path> files = Files.walk(data)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
-        }
-    }
-
-    private void signIn() {
-        browser.driver.get(vigil.url("/"));
-        browser.driver.executeScript("sessionStorage.clear()");
-        browser.signIn(vigil.url(""), OPERATOR);
-    }
-
-    private void open(String hash) {
-        browser.driver.executeScript("location.hash = arguments[0]", hash);
-    }
-
-    private WebElement waitFor(String css) {
-        return browser.waitUpTo(WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
-    }
 
     /** Runs {@code read} until it completes without meeting an element that a live redraw replaced meanwhile. */
     private <T> T untilFresh(Function<WebDriver, T> read) {
