@@ -1,6 +1,7 @@
 package dev.vigil.detect;
 
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /** Where detection's signals go: the incident stage, whichever way the pipeline is assembled. */
 public interface SignalSink {
@@ -9,17 +10,19 @@ public interface SignalSink {
     /**
      * Detection finished a batch of events (or a timer check): what was signalled so far can be
      * saved together, and the sink may hold detection back until the stages after it catch up.
+     *
+     * @param detectedUpTo the event log's position detection has got to
      */
-    void batchDone();
+    void batchDone(long detectedUpTo);
 
-    static SignalSink of(Consumer<Signal> signal, Runnable batchDone) {
+    static SignalSink of(Consumer<Signal> signal, LongConsumer batchDone) {
         return new SignalSink() {
             public void signal(Signal s) {
                 signal.accept(s);
             }
 
-            public void batchDone() {
-                batchDone.run();
+            public void batchDone(long detectedUpTo) {
+                batchDone.accept(detectedUpTo);
             }
         };
     }

@@ -38,6 +38,12 @@ public record Event(
         String directive,
         ObjectNode attrs) {
 
+    /** The same event, marked as having had its timestamp moved to its arrival. */
+    public Event clampedCopy() {
+        return new Event(id, ts, receivedAt, true, agent, run, task, kind, status, tool, params, model, temperature, tokens,
+                costUsd, latencyMs, quality, error, flags, directive, attrs);
+    }
+
     /** Token usage of an LLM call. */
     public record Tokens(long input, long output) {
         public long total() {

@@ -21,6 +21,23 @@ public final class EventJson {
 
     private EventJson() {}
 
+    /** Reads stored events back: they were checked when accepted, so only the time limits are lifted. */
+    private static final EventParser STORED = new EventParser(java.time.Clock.systemUTC(),
+            EventLimits.defaults().withTime(java.time.Duration.ofDays(36500), java.time.Duration.ofDays(36500)));
+
+    /** The event a stored form holds, as it was when accepted (detection on the log after a restart). */
+    public static Event read(String stored) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(stored);
+            java.time.Instant arrival = java.time.Instant.parse(body.remove("received_at").textValue());
+            boolean clamped = body.remove("clamped") != null;
+            Event e = STORED.parse(body, arrival);
+            return clamped ? e.clampedCopy() : e;
+        } catch (IOException | InvalidEventException | RuntimeException e) {
+            throw new IllegalArgumentException("not a stored event: " + e.getMessage(), e);
+        }
+    }
+
     /** The stored form as UTF-8, the encoding the event log keeps. */
     public static byte[] toUtf8(Event e) {
         ByteArrayBuilder out = new ByteArrayBuilder(384);

@@ -34,11 +34,16 @@ public final class DetectionLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private long lastTick = System.nanoTime();
+    /** The event log's position detection has got to; this thread's only. */
+    private long detectedUpTo;
 
     /**
      * @param observer sees every committed event first, on this thread (fleet figures, directive answers)
      */
-    public DetectionLoop(DetectionEngine engine, DetectionQueue work, Consumer<Event> observer, SignalSink sink, Clock clock) {
+    /** @param startAt the event log's position detection starts after (what it detected on before a restart) */
+    public DetectionLoop(DetectionEngine engine, DetectionQueue work, Consumer<Event> observer, SignalSink sink, Clock clock,
+                         long startAt) {
+        this.detectedUpTo = startAt;
         this.engine = engine;
         this.work = work;
         this.observer = observer;
@@ -67,7 +72,7 @@ public final class DetectionLoop implements AutoCloseable {
     public CompletableFuture<Void> checkTimers() {
         return call(() -> {
             handle(engine.advance(clock.instant()));
-            sink.batchDone();
+            sink.batchDone(detectedUpTo);
             return null;
         });
     }
@@ -77,7 +82,7 @@ public final class DetectionLoop implements AutoCloseable {
         if (signals.isEmpty()) return;
         work.add(() -> {
             handle(signals);
-            sink.batchDone();
+            sink.batchDone(detectedUpTo);
         });
     }
 
@@ -87,16 +92,8 @@ public final class DetectionLoop implements AutoCloseable {
                 DetectionQueue.Work next = work.poll(TICK_MILLIS);
                 if (next instanceof DetectionQueue.Events batch) {
                     try {
-                        for (Event e : batch.events()) {
-                            try {
-                                observer.accept(e);
-                                handle(engine.onEvent(e, clock.instant()));
-                            } catch (RuntimeException failure) {
-                                // One event's failure (a store error, a lifecycle conflict) must not skip the rest of the batch.
-                                log.error("detection failed on event {} of agent {}; continuing", e.id(), e.agent(), failure);
-                            }
-                        }
-                        sink.batchDone();
+                        if (batch.warmUp()) warmUp(batch.events());
+                        else detect(batch);
                     } finally {
                         work.done(batch);
                     }
@@ -106,7 +103,7 @@ public final class DetectionLoop implements AutoCloseable {
                 if (System.nanoTime() - lastTick >= TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS)) {
                     lastTick = System.nanoTime();
                     handle(engine.advance(clock.instant()));
-                    sink.batchDone();
+                    sink.batchDone(detectedUpTo);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -114,6 +111,31 @@ public final class DetectionLoop implements AutoCloseable {
             } catch (RuntimeException e) {
                 // A failing store must not stop detection for good; the error is logged and the loop goes on.
                 log.error("detection failed on a batch; continuing", e);
+            }
+        }
+    }
+
+    private void detect(DetectionQueue.Events batch) {
+        for (Event e : batch.events()) {
+            try {
+                observer.accept(e);
+                handle(engine.onEvent(e, clock.instant()));
+            } catch (RuntimeException failure) {
+                // One event's failure (a store error, a lifecycle conflict) must not skip the rest of the batch.
+                log.error("detection failed on event {} of agent {}; continuing", e.id(), e.agent(), failure);
+            }
+        }
+        detectedUpTo = Math.max(detectedUpTo, batch.upTo());
+        sink.batchDone(detectedUpTo);
+    }
+
+    /** Events detected on before a restart: into the windows again; what they make fire was raised then. */
+    private void warmUp(List<Event> events) {
+        for (Event e : events) {
+            try {
+                engine.onEvent(e, clock.instant());
+            } catch (RuntimeException failure) {
+                log.error("rebuilding the windows failed on event {} of agent {}; continuing", e.id(), e.agent(), failure);
             }
         }
     }

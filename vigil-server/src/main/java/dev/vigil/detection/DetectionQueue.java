@@ -1,6 +1,7 @@
 package dev.vigil.detection;
 
 import dev.vigil.event.Event;
+import dev.vigil.store.EventLog;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,8 +21,12 @@ import java.util.concurrent.TimeUnit;
 public final class DetectionQueue {
     sealed interface Work {}
 
-    /** @param permits what this batch holds of {@link #capacity}: its size, or all of it for a batch larger than the queue */
-    record Events(List<Event> events, int permits) implements Work {}
+    /**
+     * @param permits what this batch holds of {@link #capacity}: its size, or all of it for a batch larger than the queue
+     * @param upTo    the event log's position of the last event, which detection has got to after this batch
+     * @param warmUp  events detected on before a restart, sent again only to rebuild the rules' windows
+     */
+    record Events(List<Event> events, int permits, long upTo, boolean warmUp) implements Work {}
 
     record Task(Runnable run) implements Work {}
 
@@ -35,10 +40,19 @@ public final class DetectionQueue {
     }
 
     /** Queues committed events; blocks while the queue is full. */
-    public void submit(List<Event> events) {
+    public void submit(EventLog.Committed committed) {
+        add(committed.events(), committed.upTo(), false);
+    }
+
+    /** Queues events detected on before a restart, to rebuild the windows: nothing they make fire is raised again. */
+    public void warmUp(List<Event> events) {
+        add(events, 0, true);
+    }
+
+    private void add(List<Event> events, long upTo, boolean warmUp) {
         int permits = Math.min(events.size(), capacityEvents);
         capacity.acquireUninterruptibly(permits);
-        work.add(new Events(events, permits));
+        work.add(new Events(events, permits, upTo, warmUp));
     }
 
     void add(Runnable task) {

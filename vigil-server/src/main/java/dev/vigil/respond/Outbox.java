@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,10 +56,18 @@ public final class Outbox {
             return new Entry(EventIds.next(now.toEpochMilli()), dedup, incident, task, Status.PENDING, 0, now, null, now, null);
         }
 
-        /** A task carried out (or skipped) while planning; {@code detail} says what was done. */
+        /**
+         * A task carried out (or skipped) while planning; {@code detail} says what was done. Its
+         * dedup key is the incident's and the action's: planning an incident again (after a
+         * restart) records nothing twice.
+         */
         static Entry recorded(String incident, Task task, Status status, String detail, Instant now) {
-            String id = EventIds.next(now.toEpochMilli());
-            return new Entry(id, RECORD + id, incident, task, status, status == Status.DONE ? 1 : 0, now, detail, now, now);
+            return new Entry(EventIds.next(now.toEpochMilli()), recordedDedup(incident, task.name()), incident, task, status,
+                    status == Status.DONE ? 1 : 0, now, detail, now, now);
+        }
+
+        static String recordedDedup(String incident, String action) {
+            return RECORD + incident + ":" + action;
         }
 
         public String channel() {
@@ -199,8 +206,8 @@ public final class Outbox {
                             rs.getString("transition"), Json.MAPPER.readTree(rs.getString("payload")));
                     out.add(new Entry(rs.getString("id"), dedup, rs.getString("incident"), task,
                             Status.valueOf(rs.getString("status").toUpperCase()), rs.getInt("attempts"),
-                            instant(rs.getLong("next_at")), rs.getString("last_error"), instant(rs.getLong("created_at")),
-                            noDone ? null : instant(done)));
+                            EventRow.instant(rs.getLong("next_at")), rs.getString("last_error"), EventRow.instant(rs.getLong("created_at")),
+                            noDone ? null : EventRow.instant(done)));
                 }
             }
             return out;
@@ -228,7 +235,4 @@ public final class Outbox {
         };
     }
 
-    private static Instant instant(long micros) {
-        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
-    }
 }

@@ -99,9 +99,15 @@ public final class Planner {
         }
     }
 
-    /** An action carried out (or skipped) while planning, kept in the outbox and on the timeline. */
+    /** An action carried out (or skipped) while planning, kept in the outbox and on the timeline; once per incident and action. */
     void record(Incident incident, Action action, Status status, String detail) {
         runner.submit(Entry.recorded(incident.id(), new Task.Recorded(action), status, detail, clock.instant()));
+    }
+
+    /** Whether the action was recorded for the incident already. */
+    boolean planned(Incident incident, Action action) {
+        String dedup = Entry.recordedDedup(incident.id(), action.name());
+        return outbox.forIncident(incident.id()).stream().anyMatch(e -> e.dedup().equals(dedup));
     }
 
     private void submit(Incident incident, Task task, Instant now) {

@@ -3,7 +3,6 @@ package dev.vigil.respond;
 import dev.vigil.event.Event;
 import dev.vigil.incident.IncidentChange;
 import java.util.ArrayDeque;
-import java.util.Queue;
 
 /**
  * What the response stage is handed, in the order it happened: incident changes (from the
@@ -28,7 +27,13 @@ public final class ResponseInbox {
 
     record Tick() implements Input {}
 
-    private final Queue<Input> queue = new ArrayDeque<>();
+    /** An incident opened before a restart whose playbook may not have been planned in full: planned again. */
+    record Replan(dev.vigil.incident.Incident incident) implements Input {}
+
+    /** Runs once everything handed over before it has been handled (the detection position is recorded so). */
+    record Then(Runnable action) implements Input {}
+
+    private final ArrayDeque<Input> queue = new ArrayDeque<>();
     private final int room;
     /** A tick is waiting already: under load ticks do not pile up behind the work. */
     private boolean tickQueued;
@@ -51,6 +56,21 @@ public final class ResponseInbox {
     /** An outcome event that names a directive. */
     public synchronized void answered(Event e) {
         add(new Answer(e));
+    }
+
+    /** @see Replan */
+    public synchronized void replan(dev.vigil.incident.Incident incident) {
+        add(new Replan(incident));
+    }
+
+    /**
+     * Runs {@code action} on the response thread once everything handed over so far is handled.
+     * Only the latest waiting one runs: one at the end of the queue is replaced, which keeps a
+     * storm of detection batches from queueing a write each.
+     */
+    public synchronized void then(Runnable action) {
+        if (queue.peekLast() instanceof Then) queue.pollLast();
+        add(new Then(action));
     }
 
     public synchronized void tick() {

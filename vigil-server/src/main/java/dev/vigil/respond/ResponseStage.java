@@ -56,6 +56,8 @@ public final class ResponseStage implements AutoCloseable {
                     case ResponseInbox.Change c -> changed(c.change());
                     case ResponseInbox.Answer a -> answered(a.event());
                     case ResponseInbox.Tick t -> tick();
+                    case ResponseInbox.Replan r -> replan(r.incident());
+                    case ResponseInbox.Then then -> then.action().run();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -79,6 +81,19 @@ public final class ResponseStage implements AutoCloseable {
                 planner.transition(incident, Task.Transition.RESOLVED);
             }
             default -> {} // the inbox hands on no other kind
+        }
+    }
+
+    /**
+     * After a restart: the playbook of an incident that may have been opened just before it, again.
+     * Planning is idempotent (each entry's dedup key), but a retry is not: one sent already is not
+     * sent twice.
+     */
+    private void replan(Incident incident) {
+        if (incident.escalated()) return; // its retry failed: the medium protocol took over, planned with the escalation
+        for (Action action : planner.playbook(incident)) {
+            if (action instanceof Action.Retry && planner.planned(incident, action)) continue;
+            act(incident, action);
         }
     }
 

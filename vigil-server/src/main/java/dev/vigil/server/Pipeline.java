@@ -10,6 +10,7 @@ import dev.vigil.detect.InMemoryStateStore;
 import dev.vigil.detect.Signal;
 import dev.vigil.detect.SignalSink;
 import dev.vigil.detection.DetectionLoop;
+import dev.vigil.detection.DetectionPosition;
 import dev.vigil.detection.DetectionQueue;
 import dev.vigil.detection.RuleService;
 import dev.vigil.event.EventLimits;
@@ -103,6 +104,8 @@ public final class Pipeline implements AutoCloseable {
         // Ingest: accepted events are committed to the event log in batches, then queued for detection.
         DetectionQueue committed = new DetectionQueue(d.queueEvents());
         EventLog eventLog = Stores.eventLog(db, config.ingest().queueEvents(), metrics.commitLatency(), committed::submit);
+        DetectionPosition position = new DetectionPosition(eventLog, clock);
+        EventLog.Position start = position.start();
         EventParser parser = new EventParser(clock, EventLimits.defaults().withTime(config.ingest().maxFutureSkew(), config.ingest().maxAge()));
         IngestService ingest = new IngestService(clock, parser, config.ingest(), eventLog, metrics);
 
@@ -116,9 +119,10 @@ public final class Pipeline implements AutoCloseable {
             inbox.changed(change);
         });
 
-        // Detection: the rules over committed events; signals to the incidents, saved after each batch, and
-        // detection waits there while the response stage is far behind. Answers to retry directives go to the
-        // response. A paused agent is silent by design: its silence is no incident.
+        // Detection: the rules over committed events; signals to the incidents, saved after each batch, whose
+        // position in the log is recorded once the response caught up with it; detection waits there while the
+        // response stage is far behind. Answers to retry directives go to the response. A paused agent is silent
+        // by design: its silence is no incident.
         ControlPlane control = new ControlPlane(db, clock);
         FleetUsage usage = new FleetUsage();
         DetectionEngine engine = new DetectionEngine(rules, new InMemoryStateStore(d.maxGroupsPerRule(), metrics::groupEvicted),
@@ -128,10 +132,11 @@ public final class Pipeline implements AutoCloseable {
             if (event.directive() != null) inbox.answered(event);
         }, SignalSink.of(signal -> {
             if (!silenceOfAPausedAgent(signal, control)) incidents.onSignal(signal);
-        }, () -> {
+        }, upTo -> {
             incidents.flush();
+            position.handOn(upTo, inbox::then);
             inbox.awaitRoom();
-        }), clock);
+        }), clock, start.seq());
         RuleService ruleService = new RuleService(config.rules(), rules, engine, detection, clock);
 
         // Response: the playbooks plan outbox entries, the runner carries them out through the control plane and the channels.
@@ -155,6 +160,13 @@ public final class Pipeline implements AutoCloseable {
         every(timers, Duration.ofMillis(TICK_MILLIS), "the response's timers", inbox::tick);
         every(timers, Duration.ofMillis(TICK_MILLIS), "self-monitoring", () -> detection.raise(self.checkIfDue()));
 
+        // Recovery: incidents opened since the position was recorded are planned again (planning is idempotent);
+        // the log's events rebuild the windows, and those after the position are detected on again.
+        incidentStore.forEachActive(i -> {
+            if (!i.detectedAt().isBefore(start.at())) inbox.replan(i);
+        });
+        position.resume(start, committed, longestWindow(rules).plus(d.outOfOrder()));
+
         HttpApi.Stages parts = new HttpApi.Stages(ingest, eventLog, ruleService, incidents, control, usage, agents, feed, stats,
                 new ReviewQueue(incidentStore, outbox, clock), new WeeklyReport(incidentStore, clock));
         // Closed in flow order: commit what was accepted, detect on it, respond to it, finish deliveries.
@@ -176,6 +188,11 @@ public final class Pipeline implements AutoCloseable {
         inbox.tick();
         inbox.awaitIdle();
         runner.awaitIdle();
+    }
+
+    /** How far back the rules' windows reach: what a restart reads again to rebuild them. */
+    private static Duration longestWindow(RuleSet rules) {
+        return rules.enabled().stream().map(r -> r.primitive().horizon()).max(Duration::compareTo).orElse(Duration.ZERO);
     }
 
     private static boolean silenceOfAPausedAgent(Signal signal, ControlPlane control) {

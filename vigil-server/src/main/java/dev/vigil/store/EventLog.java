@@ -21,8 +21,32 @@ public interface EventLog extends AutoCloseable {
     /** Deletes events with {@code ts} before the cutoff; returns how many. */
     long pruneBefore(Instant cutoff);
 
+    /** The position of the latest stored event; 0 for an empty log. */
+    long lastSeq();
+
+    /** The position of the first stored event with {@code ts} at or after {@code t}, or {@link #lastSeq()} + 1 if none. */
+    long firstSeqAt(Instant t);
+
+    /** Up to {@code limit} stored events after position {@code afterSeq}, in log order. */
+    List<Stored> read(long afterSeq, int limit);
+
+    /** How far detection got, as last recorded by {@link #detected}; empty for a log detection never recorded on. */
+    java.util.Optional<Position> detectedUpTo();
+
+    /** Records that every event up to {@code seq} was detected on, and what it raised responded to. */
+    void detected(Position position);
+
     @Override
     void close();
+
+    /** One commit's newly stored events, in log order; {@code upTo} is the position of the last of them. */
+    record Committed(List<dev.vigil.event.Event> events, long upTo) {}
+
+    /** An event as stored, at its position in the log. */
+    record Stored(long seq, dev.vigil.event.Event event) {}
+
+    /** A position in the log and when it was recorded. */
+    record Position(long seq, Instant at) {}
 
     /** @param stored rows newly written; the rest of the request were duplicates */
     record AppendResult(int stored, int duplicates) {}

@@ -19,4 +19,8 @@ public record EventRow(Event event, long tsMicros, long receivedMicros, byte[] b
     public static long micros(Instant t) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, t);
     }
+
+    public static Instant instant(long micros) {
+        return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.store;
 
 import dev.vigil.event.Event;
+import dev.vigil.event.EventJson;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -52,11 +53,11 @@ final class JdbcEventLog implements EventLog {
     private final int capacityRows;
     private final BlockingQueue<Request> pending = new LinkedBlockingQueue<>();
     private final Timer commitTimer;
-    private final Consumer<List<Event>> onCommitted;
+    private final Consumer<Committed> onCommitted;
     private final Thread writer;
     private volatile boolean closing;
 
-    JdbcEventLog(Database db, int capacityRows, Timer commitTimer, Consumer<List<Event>> onCommitted) {
+    JdbcEventLog(Database db, int capacityRows, Timer commitTimer, Consumer<Committed> onCommitted) {
         this.db = db;
         this.onCommitted = onCommitted;
         this.capacityRows = capacityRows;
@@ -107,6 +108,7 @@ final class JdbcEventLog implements EventLog {
     private void commit(List<Request> batch, int rows) {
         long start = System.nanoTime();
         int[] counts = new int[rows];
+        long upTo;
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement(insertSql)) {
@@ -128,6 +130,7 @@ final class JdbcEventLog implements EventLog {
                 }
                 int tail = i % 1000;
                 if (tail != 0) copy(insert.executeBatch(), counts, i - tail);
+                upTo = maxSeq(c); // this one writer's rows are the latest: the last of them, or the log's end
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -156,7 +159,7 @@ final class JdbcEventLog implements EventLog {
         }
         // Before the acknowledgements, so a 202 means "queued for detection" (what a drill waits on). Queueing
         // waits only while detection is behind, when the next commit would have to wait anyway.
-        if (!committed.isEmpty()) onCommitted.accept(committed);
+        if (!committed.isEmpty()) onCommitted.accept(new Committed(committed, upTo));
         for (int b = 0; b < batch.size(); b++) batch.get(b).done.complete(new AppendResult(stored[b], batch.get(b).rows.size() - stored[b]));
     }
 
@@ -236,6 +239,76 @@ final class JdbcEventLog implements EventLog {
             throw new StorageException("pruning the event log failed: " + e.getMessage(), e);
         }
         return total;
+    }
+
+    private static long maxSeq(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM events"); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public long lastSeq() {
+        try (Connection c = db.dataSource().getConnection()) {
+            return maxSeq(c);
+        } catch (SQLException e) {
+            throw new StorageException("reading the event log failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long firstSeqAt(Instant t) {
+        // The ts index finds them; the smallest position among them is where a replay of that time starts.
+        String sql = "SELECT MIN(seq) FROM events WHERE ts >= ?";
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, EventRow.micros(t));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long seq = rs.getLong(1);
+                return rs.wasNull() ? maxSeq(c) + 1 : seq;
+            }
+        } catch (SQLException e) {
+            throw new StorageException("reading the event log failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Stored> read(long afterSeq, int limit) {
+        String sql = "SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT " + limit;
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, afterSeq);
+            List<Stored> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) out.add(new Stored(rs.getLong(1), EventJson.read(rs.getString(2))));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StorageException("reading the event log failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public java.util.Optional<Position> detectedUpTo() {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT seq, at FROM detection_position WHERE id = 1");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? java.util.Optional.of(new Position(rs.getLong(1), EventRow.instant(rs.getLong(2)))) : java.util.Optional.empty();
+        } catch (SQLException e) {
+            throw new StorageException("reading the detection position failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void detected(Position p) {
+        String sql = "INSERT INTO detection_position (id, seq, at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, at = excluded.at";
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, p.seq());
+            s.setLong(2, EventRow.micros(p.at()));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new StorageException("recording the detection position failed: " + e.getMessage(), e);
+        }
     }
 
     /** Stops taking rows, commits everything already queued, then returns. */

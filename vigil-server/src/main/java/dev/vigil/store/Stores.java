@@ -15,7 +15,7 @@ public final class Stores {
      *                    events (duplicates left out), in commit order; it may block, which holds
      *                    back further commits (backpressure from detection)
      */
-    public static EventLog eventLog(Database db, int queueCapacityRows, Timer commitTimer, Consumer<List<Event>> onCommitted) {
+    public static EventLog eventLog(Database db, int queueCapacityRows, Timer commitTimer, Consumer<EventLog.Committed> onCommitted) {
         return new JdbcEventLog(db, queueCapacityRows, commitTimer, onCommitted);
     }
 

@@ -40,6 +40,7 @@ public final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1", // these servers live for seconds: start-up matters, peak speed does not
                 "-cp", System.getProperty("java.class.path"),
                 "dev.vigil.cli.Main", "serve", "--port", Integer.toString(port), "--data", data.toString()));
         command.addAll(List.of(extraArgs));
