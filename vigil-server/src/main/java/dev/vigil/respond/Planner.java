@@ -110,15 +110,27 @@ public final class Planner {
         runner.submit(Entry.pending(dedup, incident.id(), task, now));
     }
 
-    /** The channels a notify action reaches: named ones, or all (non-paging) ones; drills only reach drill channels. */
+    /**
+     * The channels a notify action reaches: named ones, or all (non-paging) ones; drills only
+     * reach drill channels; Vigil's own incidents about a channel ({@link #aboutChannel}) reach
+     * the others.
+     */
     private List<Channel> targets(Incident incident, Action.Notify n) {
         List<Channel> out = new ArrayList<>();
         for (Channel c : channels.all()) {
             boolean named = n.channels().isEmpty() ? !c.tickets() && !(n.nonPaging() && c.paging()) : n.channels().contains(c.name());
-            if (named && (!incident.drill() || c.drill())) out.add(c);
+            if (named && (!incident.drill() || c.drill()) && !c.name().equals(aboutChannel(incident))) out.add(c);
         }
         return out;
     }
+
+    /** The channel an incident of Vigil about itself is about (a refused page's channel, its group value); null for others. */
+    static String aboutChannel(Incident incident) {
+        return SELF.equals(incident.agent()) ? incident.group().get("attrs.channel") : null;
+    }
+
+    /** The agent of Vigil's incidents about itself. */
+    private static final String SELF = "vigil";
 
     private List<String> batchChannels(Action.Batch b, Incident incident) {
         if (!b.channels().isEmpty()) return b.channels();

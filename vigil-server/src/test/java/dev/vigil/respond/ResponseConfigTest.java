@@ -55,7 +55,7 @@ class ResponseConfigTest {
         assertThat(c.channels().get("pagerduty").settings().get("routing_key").textValue()).isEqualTo("pd-secret");
         assertThat(c.channels().get("mail").settings().get("password").textValue()).isEqualTo("pw");
         assertThat(c.channels().get("mail").toString()).doesNotContain("pw"); // secrets stay out of logs
-        Channels channels = Integrations.channels(c.channels(), Clock.systemUTC());
+        Channels channels = Integrations.channels(c.channels(), Clock.systemUTC(), "http://vigil.example/");
         assertThat(channels.get("pagerduty").paging()).isTrue();
         assertThat(channels.get("slack").paging()).isFalse();
         assertThat(channels.all()).extracting(Channel::name).containsExactly("am", "hook", "mail", "pagerduty", "slack", "tickets");
