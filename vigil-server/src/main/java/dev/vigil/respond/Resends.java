@@ -21,8 +21,9 @@ import java.util.Set;
  * overtakes the resolve planned after it; the resolve itself is the ordinary notification.
  *
  * <p>Re-sends are not retried (the next interval is the retry) and the finished ones of earlier
- * intervals are deleted, so the outbox keeps at most about one per incident and channel. After a
- * restart the first tick re-sends at once, which also heals alerts a receiver dropped meanwhile.
+ * intervals are deleted, so the outbox keeps at most about one per incident and channel. The
+ * interval under way at start-up counts as sent: what was sent before a restart carries an
+ * {@code endsAt} several intervals ahead, and the next interval re-sends it.
  *
  * <p>Concurrency: used by the response thread only.
  */
@@ -41,6 +42,9 @@ public final class Resends {
         this.outbox = outbox;
         this.runner = runner;
         this.clock = clock;
+        for (Channel c : channels.all()) {
+            if (c.resendEvery() != null) sentFor.put(c.name(), DigestWindow.of(clock.instant(), c.resendEvery()).start());
+        }
     }
 
     /** Plans the re-sends of the channels whose interval began since the last look. */

@@ -53,12 +53,12 @@ class CriticalPathTest {
         JsonNode pd = f.pagerduty.requests.get(0).json();
         assertThat(pd.get("routing_key").textValue()).isEqualTo("rk-1");
         assertThat(pd.get("event_action").textValue()).isEqualTo("trigger");
-        assertThat(pd.get("dedup_key").textValue()).isEqualTo("unauthorized-tool:agent=billing-bot,tool=shell.exec");
+        assertThat(pd.get("dedup_key").textValue()).isEqualTo("vigil-" + id);
         assertThat(pd.get("payload").get("severity").textValue()).isEqualTo("critical");
         assertThat(pd.get("payload").get("custom_details").get("id").textValue()).isEqualTo(id);
 
         assertThat(f.slack.requests.get(0).json().get("text").textValue())
-                .contains("[CRITICAL] billing-bot: Agent called a tool outside its allow-list").contains("/v1/incidents/" + id);
+                .contains("[CRITICAL] billing-bot: Agent called a tool outside its allow-list").contains("/#/incidents/" + id);
 
         Receiver.Request hook = f.hook.requests.get(0);
         String expected = "sha256=" + WebhookChannel.sign(ResponseFixture.SECRET, hook.header("X-Vigil-Timestamp") + "." + hook.body());
@@ -70,7 +70,7 @@ class CriticalPathTest {
         assertThat(f.alertmanager.requests.get(0).path()).isEqualTo("/api/v2/alerts");
         assertThat(alert.get("labels").get("alertname").textValue()).isEqualTo("unauthorized-tool");
         assertThat(alert.get("labels").get("severity").textValue()).isEqualTo("critical");
-        assertThat(alert.has("endsAt")).isFalse();
+        assertThat(alert.get("endsAt").textValue()).isEqualTo(f.vigil.clock.instant().plus(Duration.ofMinutes(4)).toString());
 
         MimeMessage mail = f.mail.getReceivedMessages()[0];
         assertThat(mail.getSubject()).isEqualTo("[Vigil] [CRITICAL] billing-bot: Agent called a tool outside its allow-list");
@@ -88,7 +88,7 @@ class CriticalPathTest {
                     .containsExactly("trigger", "acknowledge", "resolve");
             assertThat(f.alertmanager.requests).hasSize(3);
         });
-        assertThat(f.alertmanager.requests.get(2).json().get(0).has("endsAt")).isTrue();
+        assertThat(f.alertmanager.requests.get(2).json().get(0).get("endsAt").textValue()).isEqualTo(f.vigil.clock.instant().toString());
         assertThat(f.pagerduty.requests).extracting(r -> r.json().get("dedup_key").textValue()).containsOnly(pd.get("dedup_key").textValue());
         assertThat(f.tickets.requests).hasSize(1); // tickets are not notified of transitions
 
