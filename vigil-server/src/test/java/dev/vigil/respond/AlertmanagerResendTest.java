@@ -78,8 +78,9 @@ class AlertmanagerResendTest {
         // What Vigil used to send: no endsAt, so Alertmanager ends it resolve_timeout after its last update.
         am.post("[{\"labels\":{\"alertname\":\"sent-once\"},\"startsAt\":\"" + detected + "\"}]");
 
-        // Four intervals of Vigil's time: each re-send pushes endsAt one interval further.
+        // Four intervals of Vigil's time: each re-send pushes endsAt one interval further, acknowledged or not.
         for (int minute = 1; minute <= 4; minute++) {
+            if (minute == 3) vigil.post("/v1/incidents/" + id + "/ack", OPERATOR, null, "");
             vigil.clock.advance(Duration.ofMinutes(1));
             vigil.server.pipeline().awaitQuiet();
             assertThat(Instant.parse(am.alert("incident", id).get("endsAt").textValue()))
@@ -92,6 +93,7 @@ class AlertmanagerResendTest {
         JsonNode kept = am.alert("incident", id);
         assertThat(kept).as("Vigil's alert after resolve_timeout").isNotNull();
         assertThat(kept.at("/status/state").textValue()).isEqualTo("active");
+        assertThat(kept.at("/annotations/summary").textValue()).startsWith("ACKNOWLEDGED: [CRITICAL] billing-bot");
         assertThat(Instant.parse(kept.get("startsAt").textValue())).isEqualTo(detected);
 
         // Resolved in Vigil: endsAt = Vigil's now, in Alertmanager's past, so the alert is over.

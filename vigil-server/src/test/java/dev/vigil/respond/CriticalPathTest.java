@@ -56,6 +56,10 @@ class CriticalPathTest {
         assertThat(pd.get("dedup_key").textValue()).isEqualTo("vigil-" + id);
         assertThat(pd.get("payload").get("severity").textValue()).isEqualTo("critical");
         assertThat(pd.get("payload").get("custom_details").get("id").textValue()).isEqualTo(id);
+        // Links open the dashboard's page for the incident, not the API (a 401 in a browser).
+        String page = f.vigil.url("/#/incidents/" + id);
+        assertThat(pd.get("links").get(0).get("href").textValue()).isEqualTo(page);
+        assertThat(pd.get("client_url").textValue()).isEqualTo(f.vigil.url("/"));
 
         assertThat(f.slack.requests.get(0).json().get("text").textValue())
                 .contains("[CRITICAL] billing-bot: Agent called a tool outside its allow-list").contains("/#/incidents/" + id);
@@ -70,11 +74,14 @@ class CriticalPathTest {
         assertThat(f.alertmanager.requests.get(0).path()).isEqualTo("/api/v2/alerts");
         assertThat(alert.get("labels").get("alertname").textValue()).isEqualTo("unauthorized-tool");
         assertThat(alert.get("labels").get("severity").textValue()).isEqualTo("critical");
+        assertThat(alert.get("generatorURL").textValue()).isEqualTo(page);
         assertThat(alert.get("endsAt").textValue()).isEqualTo(f.vigil.clock.instant().plus(Duration.ofMinutes(4)).toString());
 
         MimeMessage mail = f.mail.getReceivedMessages()[0];
         assertThat(mail.getSubject()).isEqualTo("[Vigil] [CRITICAL] billing-bot: Agent called a tool outside its allow-list");
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("oncall@example.com");
+        assertThat(((jakarta.mail.Multipart) mail.getContent()).getBodyPart(0).getContent().toString()).contains(page);
+        assertThat(hook.json().get("link").textValue()).isEqualTo(page);
 
         assertThat(f.tickets.requests.get(0).json().get("incident").get("id").textValue()).isEqualTo(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> "https://tickets.example/T-1".equals(

@@ -10,6 +10,7 @@ import dev.vigil.notify.Delivery;
 import dev.vigil.notify.HttpDelivery;
 import dev.vigil.notify.Notification;
 import dev.vigil.rule.Severity;
+import dev.vigil.time.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,7 @@ public final class AlertmanagerChannel extends ConfiguredChannel {
         this.config = config;
         this.resendEvery = config.resendEvery() == null ? DEFAULT_RESEND : config.resendEvery();
         if (resendEvery.compareTo(MIN_RESEND) < 0) {
-            throw new IllegalArgumentException("channels." + name + ".resend_every must be at least 1s, not " + resendEvery);
+            throw new IllegalArgumentException("channels." + name + ".resend_every must be at least 1s, not " + Durations.format(resendEvery));
         }
         this.clock = clock;
     }
