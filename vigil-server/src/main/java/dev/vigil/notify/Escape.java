@@ -14,8 +14,8 @@ public final class Escape {
     private static final String JIRA_PUNCTUATION = "*_-+^~|[]{}!?#";
 
     /**
-     * Control characters other than newline and tab, as spaces: a CR or LF in an agent's name
-     * must not start a new header line in a mail, or a new line in a one-line summary.
+     * Control characters other than newline and tab, as spaces: a CR, a NUL or an escape sequence
+     * of an agent's has no business in anyone's message.
      */
     public static String controls(String s) {
         if (s == null) return "";
@@ -27,7 +27,7 @@ public final class Escape {
         return out.toString();
     }
 
-    /** One line: control characters and newlines as spaces. */
+    /** One line, for subjects, summaries and labels: control characters, newlines and tabs as spaces. */
     public static String line(String s) {
         return controls(s).replace('\n', ' ').replace('\t', ' ');
     }
@@ -78,8 +78,8 @@ public final class Escape {
      */
     public static String truncate(String s, int max) {
         if (s == null || s.length() <= max) return s;
-        int end = max - 1;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) end--;
+        int end = Math.max(0, max - 1);
+        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) end--;
         return s.substring(0, end) + "…";
     }
 }

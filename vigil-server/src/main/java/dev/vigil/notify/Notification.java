@@ -32,7 +32,7 @@ public record Notification(Kind kind, String transition, Incident incident, Stri
     }
 
     /** {@code ACKNOWLEDGED: } or {@code RESOLVED: } before a later transition's headline; nothing for a trigger or a ticket. */
-    public String prefix() {
+    private String prefix() {
         return "triggered".equals(transition) || kind == Kind.TICKET ? "" : transition.toUpperCase() + ": ";
     }
 

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
     private static final Logger log = LoggerFactory.getLogger(Planner.class);
+    /** The agent of Vigil's incidents about itself. */
+    private static final String SELF = "vigil";
 
     private final Playbooks playbooks;
     private final Channels channels;
@@ -128,9 +130,6 @@ public final class Planner {
     static String aboutChannel(Incident incident) {
         return SELF.equals(incident.agent()) ? incident.group().get("attrs.channel") : null;
     }
-
-    /** The agent of Vigil's incidents about itself. */
-    private static final String SELF = "vigil";
 
     private List<String> batchChannels(Action.Batch b, Incident incident) {
         if (!b.channels().isEmpty()) return b.channels();
