@@ -42,12 +42,12 @@ public final class Dispatcher implements ActionRunner.Handler {
 
     public Dispatcher(Channels channels, ControlPlane control, IncidentManager incidents, Links links, VigilMetrics metrics,
                       PageRefused pageRefused) {
-        this.pageRefused = pageRefused;
         this.channels = channels;
         this.control = control;
         this.incidents = incidents;
         this.links = links;
         this.metrics = metrics;
+        this.pageRefused = pageRefused;
     }
 
     @Override

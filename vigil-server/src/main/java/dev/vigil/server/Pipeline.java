@@ -147,7 +147,6 @@ public final class Pipeline implements AutoCloseable {
                 new Timers(playbooks, outbox, control, runner, clock, new Resends(channels, incidentStore, outbox, runner, clock)),
                 incidents);
 
-
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("vigil-timers").daemon().factory());
         every(timers, config.storage().pruneEvery(), "pruning the event log", () -> prune(eventLog, clock, config.storage().retention()));
