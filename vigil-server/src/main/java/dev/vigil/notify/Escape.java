@@ -32,6 +32,16 @@ public final class Escape {
         return controls(s).replace('\n', ' ').replace('\t', ' ');
     }
 
+    /**
+     * A plain one-line title that no renderer can read a tag in: {@code <} and {@code >} become
+     * the look-alike {@code ‹} and {@code ›}. For ticket titles, which the trackers show as text
+     * (GitHub ignores backslash escapes there, and might show entities as typed) but which travel
+     * on into Markdown and HTML (release notes, chat previews, mails).
+     */
+    public static String noTags(String s) {
+        return line(s).replace('<', '\u2039').replace('>', '\u203A');
+    }
+
     public static String html(String s) {
         StringBuilder out = new StringBuilder();
         for (char c : controls(s).toCharArray()) {

@@ -15,6 +15,7 @@ class EscapeTest {
         assertThat(Markup.JIRA.text("{html}!x! [a|b] *c*")).isEqualTo("\\{html\\}\\!x\\! \\[a\\|b\\] \\*c\\*");
         assertThat(Markup.PLAIN.text("a\u0000b\u001b[31m")).isEqualTo("a b [31m");
         assertThat(Escape.line("a\nb\tc")).isEqualTo("a b c");
+        assertThat(Escape.noTags("<img src=x>\n&")).isEqualTo("\u2039img src=x\u203A &");
     }
 
     @Test

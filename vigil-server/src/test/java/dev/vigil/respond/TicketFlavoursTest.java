@@ -88,7 +88,7 @@ class TicketFlavoursTest {
             channel(github.url("/repos/acme/agents/issues"), "github", null).deliver(Hostile.ticket(Hostile.incident()));
             JsonNode body = github.requests.get(0).json();
             assertThat(body.get("title").textValue())
-                    .isEqualTo("[CRITICAL] &lt;\\!channel&gt; &lt;https://evil.example\\|click me&gt;: &lt;img src=x onerror=window.\\_\\_x=2&gt;");
+                    .isEqualTo("[CRITICAL] \u2039!channel\u203A \u2039https://evil.example|click me\u203A: \u2039img src=x onerror=window.__x=2\u203A");
             assertThat(body.get("body").textValue()).isEqualTo(String.join("  \n",
                     "Rule: hostile (security)",
                     "Agent: &lt;\\!channel&gt; &lt;https://evil.example\\|click me&gt;",
@@ -107,7 +107,7 @@ class TicketFlavoursTest {
             channel(jira.url("/rest/api/2/issue"), "jira", "OPS").deliver(Hostile.ticket(
                     Hostile.incident("a", "{html}<img src=x onerror=window.__x=2>{html} " + "t".repeat(300), "!https://evil.example/x.png! [x|https://evil.example]")));
             JsonNode fields = jira.requests.get(0).json().get("fields");
-            assertThat(fields.get("summary").textValue()).hasSize(255).startsWith("[CRITICAL] a: {html}").endsWith("…");
+            assertThat(fields.get("summary").textValue()).hasSize(255).startsWith("[CRITICAL] a: {html}\u2039img src=x").endsWith("…");
             assertThat(fields.get("description").textValue())
                     .contains("What happened: \\!https://evil.example/x.png\\! \\[x\\|https://evil.example\\]")
                     .contains("[Open the incident in Vigil|" + Hostile.LINK + "]");

@@ -19,11 +19,10 @@ import java.util.Map;
  * {@code .../repos/OWNER/REPO/issues}; keeps {@code html_url}), {@code jira} (REST create issue:
  * {@code url} is {@code .../rest/api/2/issue}, {@code project} the project key; keeps {@code key}).
  *
- * <p>Outside text is escaped for what renders it: GitHub renders titles and bodies as Markdown
- * with inline HTML ({@link Markup#MARKDOWN}), Jira descriptions are wiki markup
- * ({@link Markup#JIRA}) and its summaries plain text; the generic flavour sends plain text and
- * the incident as JSON, for the receiver to show as it must. Titles are cut to what the
- * trackers take.
+ * <p>Outside text is escaped for what renders it: GitHub renders bodies as Markdown with inline
+ * HTML ({@link Markup#MARKDOWN}), Jira descriptions are wiki markup ({@link Markup#JIRA}); the
+ * generic flavour sends a plain body and the incident as JSON, for the receiver to show as it
+ * must. Titles are plain text without tags ({@link Escape#noTags}), cut to what the trackers take.
  */
 public final class TicketChannel extends ConfiguredChannel {
     /** GitHub refuses issue titles over 256 characters; Jira summaries over 255. */
@@ -63,11 +62,12 @@ public final class TicketChannel extends ConfiguredChannel {
     public Delivery deliver(Notification n) {
         if (n.kind() != Notification.Kind.TICKET) return Delivery.fail("a ticket channel only opens tickets");
         ObjectNode body = Json.MAPPER.createObjectNode();
+        String title = Escape.noTags(n.headline());
         Map<String, String> headers = new HashMap<>();
         if (config.token() != null) headers.put("Authorization", "Bearer " + config.token());
         switch (flavour) {
             case "github" -> {
-                body.put("title", Escape.truncate(n.headline(Markup.MARKDOWN), GITHUB_TITLE_MAX));
+                body.put("title", Escape.truncate(title, GITHUB_TITLE_MAX));
                 body.put("body", n.body(Markup.MARKDOWN));
                 body.putArray("labels").add("vigil").add(n.incident().severity().wire());
                 headers.put("Accept", "application/vnd.github+json");
@@ -75,12 +75,12 @@ public final class TicketChannel extends ConfiguredChannel {
             case "jira" -> {
                 ObjectNode fields = body.putObject("fields");
                 fields.putObject("project").put("key", config.project());
-                fields.put("summary", Escape.truncate(n.headline(), JIRA_SUMMARY_MAX));
+                fields.put("summary", Escape.truncate(title, JIRA_SUMMARY_MAX));
                 fields.put("description", n.body(Markup.JIRA));
                 fields.putObject("issuetype").put("name", "Bug");
             }
             default -> {
-                body.put("title", n.headline());
+                body.put("title", title);
                 body.put("body", n.body());
                 body.set("incident", Json.MAPPER.valueToTree(n.incident()));
             }
