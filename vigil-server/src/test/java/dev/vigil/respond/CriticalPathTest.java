@@ -39,8 +39,9 @@ class CriticalPathTest {
         assertThat(paused.get("reason").textValue()).contains("Agent called a tool outside its allow-list");
         assertThat(paused.get("version").longValue()).isEqualTo(1);
 
-        JsonNode incident = f.incident("?agent=billing-bot");
-        String id = incident.get("id").textValue();
+        // The pause can reach the agent before detection's batch is saved and the incident is listed.
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.incident("?agent=billing-bot") != null);
+        String id = f.incident("?agent=billing-bot").get("id").textValue();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(f.slack.requests).hasSize(1);
             assertThat(f.pagerduty.requests).hasSize(1);

@@ -29,7 +29,7 @@ class EmailThreadingTest {
         f = new ResponseFixture(data, "");
         f.vigil.accept("[{\"agent\":\"billing-bot\",\"kind\":\"policy_violation\"}]");
         await().atMost(Duration.ofSeconds(10)).until(() -> f.mail.getReceivedMessages().length == 1);
-        String id = f.incident("?agent=billing-bot").get("id").textValue();
+        String id = id("?agent=billing-bot");
         String trigger = "<" + id + ".triggered@example.com>";
 
         MimeMessage first = f.mail.getReceivedMessages()[0];
@@ -67,7 +67,7 @@ class EmailThreadingTest {
         f = new ResponseFixture(data, "rules: [" + rules + "]\n");
         f.vigil.accept("[{\"agent\":\"" + Hostile.AGENT + "\",\"kind\":\"decision\",\"flags\":[\"hostile\"]}]");
         await().atMost(Duration.ofSeconds(10)).until(() -> f.mail.getReceivedMessages().length == 1);
-        String id = f.incident("?rule=hostile-title").get("id").textValue();
+        String id = id("?rule=hostile-title");
 
         MimeMessage m = f.mail.getReceivedMessages()[0];
         assertThat(m.getSubject()).isEqualTo("[Vigil] [CRITICAL] " + Hostile.AGENT + ": " + Hostile.TITLE);
@@ -85,5 +85,11 @@ class EmailThreadingTest {
                 .contains("Agent: &lt;!channel&gt; &lt;https://evil.example|click me&gt;")
                 .contains("<a href=\"http://127.0.0.1:" + f.vigil.server.port() + "/#/incidents/" + id + "\">Open the incident in Vigil</a>")
                 .doesNotContain("<img").doesNotContain("<https://evil");
+    }
+
+    /** The incident's id, once listed: a mail can arrive before detection's batch is saved. */
+    private String id(String query) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.incident(query) != null);
+        return f.incident(query).get("id").textValue();
     }
 }
