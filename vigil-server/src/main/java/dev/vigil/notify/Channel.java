@@ -23,5 +23,13 @@ public interface Channel {
         return false;
     }
 
+    /**
+     * How often an open or acknowledged incident's alert is sent again, for receivers that end
+     * alerts nobody re-sends (Alertmanager); null for channels that keep what they were told.
+     */
+    default java.time.Duration resendEvery() {
+        return null;
+    }
+
     Delivery deliver(Notification n);
 }

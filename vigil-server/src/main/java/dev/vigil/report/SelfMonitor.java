@@ -8,6 +8,7 @@ import dev.vigil.event.EventLimits;
 import dev.vigil.event.EventParser;
 import dev.vigil.event.InvalidEventException;
 import dev.vigil.config.Json;
+import dev.vigil.incident.Incident;
 import dev.vigil.respond.Outbox;
 import dev.vigil.rule.Rule;
 import dev.vigil.rule.RuleParser;
@@ -26,6 +27,11 @@ import java.util.Map;
  * {@code vigil}, one group per check). The signals go the way of every other: through the
  * detection thread to the incident stage, so the incident is deduplicated, and its playbook
  * notifies every channel.
+ *
+ * <p>A page refused for good does not wait for a check: {@link #pageRefused} raises an incident
+ * of {@link #PAGE_REFUSED} (critical, one per paging channel while open) at once. Its group names
+ * the channel, and the planner sends it to every other channel: the one that refused is the
+ * problem.
  */
 public final class SelfMonitor {
     /** The built-in rule of these incidents; it matches no event, only this monitor raises it. */
@@ -43,6 +49,23 @@ public final class SelfMonitor {
                   Vigil itself is slow to detect or failing to deliver. Check the server's log, its /metrics
                   (vigil_detection_latency_seconds, vigil_actions_total{outcome="failed"}), the database, and
                   the failing channel's configuration and endpoint. Incidents may be reaching nobody meanwhile.
+            """).rules().get(0);
+
+    /** The built-in rule of refused pages; grouped by the channel that refused, raised only by {@link #pageRefused}. */
+    public static final Rule PAGE_REFUSED = RuleParser.parse("builtin", """
+            rules:
+              - id: vigil-page-refused
+                title: A page could not be delivered
+                severity: critical
+                category: performance
+                match: "false"
+                group_by: [agent, attrs.channel]
+                playbook: [{notify: {}}]
+                example: PagerDuty answers 400 to a critical page (a revoked routing key, a field over its limit); nobody is paged.
+                runbook: |
+                  A paging channel refused a notification for good, so the incident it was about paged nobody. Open that
+                  incident (linked in the evidence) and handle it by hand, then fix the channel: the server's log and the
+                  incident's timeline have the refusal (routing key, URL, the answer's text).
             """).rules().get(0);
 
     private final ResponseStats stats;
@@ -86,15 +109,29 @@ public final class SelfMonitor {
         return signals;
     }
 
-    private Signal signal(String check, long value, String reason) {
+    /** A signal of {@link #PAGE_REFUSED}: {@code channel} refused for good to page about {@code incident}. */
+    public Signal pageRefused(String channel, Incident incident, String error) {
         ObjectNode event = Json.MAPPER.createObjectNode().put("agent", "vigil").put("kind", "metric");
-        event.putObject("attrs").put("check", check).put("value", value);
-        Event e;
+        event.putObject("attrs").put("channel", channel).put("incident", incident.id()).put("error", error);
+        Map<String, String> group = new LinkedHashMap<>();
+        group.put("agent", "vigil");
+        group.put("attrs.channel", channel);
+        return new Signal(PAGE_REFUSED, group, PAGE_REFUSED.id() + ":agent=vigil,attrs.channel=" + channel, parse(event),
+                channel + " refused for good to page about incident " + incident.id() + " (" + incident.title() + "): " + error);
+    }
+
+    private Event parse(ObjectNode event) {
         try {
-            e = parser.parse(event);
+            return parser.parse(event);
         } catch (InvalidEventException impossible) {
             throw new IllegalStateException(impossible);
         }
+    }
+
+    private Signal signal(String check, long value, String reason) {
+        ObjectNode event = Json.MAPPER.createObjectNode().put("agent", "vigil").put("kind", "metric");
+        event.putObject("attrs").put("check", check).put("value", value);
+        Event e = parse(event);
         Map<String, String> group = new LinkedHashMap<>();
         group.put("agent", "vigil");
         group.put("attrs.check", check);

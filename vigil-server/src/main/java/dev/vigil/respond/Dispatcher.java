@@ -21,21 +21,33 @@ import java.util.List;
  * through the control plane, notifications, tickets and digests through their channels; and when
  * an entry has its final outcome, puts it on the incident's timeline and in the metrics.
  *
+ * <p>A notification a paging channel refused for good is itself an incident: the entry goes to
+ * {@link PageRefused}, which raises one about Vigil on the other channels at once (a page that
+ * never arrives must not wait for the self-monitoring threshold).
+ *
  * <p>Concurrency: called by the runner's threads, several at once; it keeps no state of its own.
  */
 public final class Dispatcher implements ActionRunner.Handler {
+    /** Told of each notification of a real (not drill) incident that a paging channel refused for good. */
+    public interface PageRefused {
+        void refused(String channel, Incident incident, String error);
+    }
+
     private final Channels channels;
     private final ControlPlane control;
     private final IncidentManager incidents;
     private final Links links;
     private final VigilMetrics metrics;
+    private final PageRefused pageRefused;
 
-    public Dispatcher(Channels channels, ControlPlane control, IncidentManager incidents, Links links, VigilMetrics metrics) {
+    public Dispatcher(Channels channels, ControlPlane control, IncidentManager incidents, Links links, VigilMetrics metrics,
+                      PageRefused pageRefused) {
         this.channels = channels;
         this.control = control;
         this.incidents = incidents;
         this.links = links;
         this.metrics = metrics;
+        this.pageRefused = pageRefused;
     }
 
     @Override
@@ -55,6 +67,7 @@ public final class Dispatcher implements ActionRunner.Handler {
                 yield Delivery.delivered("telemetry " + t.level() + " until " + t.until());
             }
             case Task.Notify n -> deliver(n.channel(), Notification.incident(n.transition().wire(), incident(e), links.incident(e.incident())));
+            case Task.Resend r -> resend(r, incident(e));
             case Task.CreateTicket t -> deliver(t.channel(),
                     new Notification(Notification.Kind.TICKET, "triggered", incident(e), links.incident(e.incident()), List.of()));
             case Task.Digest d -> {
@@ -66,6 +79,14 @@ public final class Dispatcher implements ActionRunner.Handler {
         };
     }
 
+    /** The incident as it is now; a failure is final, since the next interval's re-send is the retry. */
+    private Delivery resend(Task.Resend r, Incident i) {
+        if (i.status() == Incident.Status.RESOLVED) return Delivery.delivered("resolved meanwhile: nothing to re-send");
+        String transition = i.status() == Incident.Status.ACKNOWLEDGED ? "acknowledged" : "triggered";
+        Delivery d = deliver(r.channel(), Notification.incident(transition, i, links.incident(i.id())));
+        return d.ok() || !d.recoverable() ? d : Delivery.fail(d.detail() + " (not retried: the next re-send is the retry)");
+    }
+
     private Incident incident(Outbox.Entry e) {
         return incidents.get(e.incident()).orElseThrow(() -> new IllegalStateException("no incident " + e.incident()));
     }
@@ -73,6 +94,12 @@ public final class Dispatcher implements ActionRunner.Handler {
     private Delivery deliver(String channelName, Notification n) {
         Channel c = channels.get(channelName);
         return c == null ? Delivery.fail("channel " + channelName + " is no longer configured") : c.deliver(n);
+    }
+
+    private void refusedPage(Outbox.Entry e) {
+        Channel c = channels.get(e.channel());
+        if (c == null || !c.paging()) return;
+        incidents.get(e.incident()).filter(i -> !i.drill()).ifPresent(i -> pageRefused.refused(c.name(), i, e.lastError()));
     }
 
     /** The entry's final outcome (done, failed for good, or recorded at planning) on the timeline and in the metrics. */
@@ -83,7 +110,8 @@ public final class Dispatcher implements ActionRunner.Handler {
             case SKIPPED -> "skipped";
             default -> "failed";
         };
-        if (e.incident() == null) {
+        // Digests belong to no incident, and re-sends are upkeep: neither goes on a timeline, nor counts from detection.
+        if (e.incident() == null || e.task() instanceof Task.Resend) {
             metrics.actionCompleted(e.task().name(), outcome, Duration.between(e.createdAt(), e.doneAt()));
             return;
         }
@@ -97,5 +125,6 @@ public final class Dispatcher implements ActionRunner.Handler {
         };
         incidents.record(e.incident(), type, "vigil", what + ": " + e.lastError() + (e.attempts() > 1 ? " after " + e.attempts() + " attempts" : ""));
         if (e.status() == Status.DONE && ticket != null) incidents.ticket(e.incident(), ticket);
+        if (e.status() == Status.FAILED && e.task() instanceof Task.Notify) refusedPage(e);
     }
 }

@@ -156,14 +156,24 @@ public final class Outbox {
         return query("SELECT * FROM outbox WHERE incident = ? ORDER BY seq", incident);
     }
 
-    /** Every entry created at or after {@code since}, for the response statistics. */
+    /**
+     * Every entry created at or after {@code since}, for the response statistics and
+     * self-monitoring; re-sends are upkeep of deliveries made, not actions, and are left out.
+     */
     public List<Entry> createdSince(Instant since) {
-        return query("SELECT * FROM outbox WHERE created_at >= ? ORDER BY seq", EventRow.micros(since));
+        return query("SELECT * FROM outbox WHERE created_at >= ? AND action <> 'resend' ORDER BY seq", EventRow.micros(since));
     }
 
-    /** Entries created in [from, to). */
+    /** Entries created in [from, to), re-sends left out. */
     public List<Entry> created(Instant from, Instant to) {
-        return query("SELECT * FROM outbox WHERE created_at >= ? AND created_at < ? ORDER BY seq", EventRow.micros(from), EventRow.micros(to));
+        return query("SELECT * FROM outbox WHERE created_at >= ? AND created_at < ? AND action <> 'resend' ORDER BY seq",
+                EventRow.micros(from), EventRow.micros(to));
+    }
+
+    /** Deletes the finished re-sends to a channel created before {@code before}: each is superseded by the next. */
+    public void pruneResends(String channel, Instant before) {
+        update("DELETE FROM outbox WHERE action = 'resend' AND channel = ? AND status <> 'pending' AND created_at < ?",
+                channel, EventRow.micros(before));
     }
 
     /** The batch entries created in [from, to): the review queue and its digests. */
@@ -230,6 +240,7 @@ public final class Outbox {
             case "monitor" -> Json.MAPPER.treeToValue(payload, Task.SetTelemetry.class);
             case "notify" -> new Task.Notify(channel, Task.Transition.fromWire(transition));
             case "create_ticket" -> new Task.CreateTicket(channel);
+            case "resend" -> new Task.Resend(channel);
             case "digest" -> Json.MAPPER.treeToValue(payload, Task.Digest.class);
             default -> throw new JsonMappingException(null, "unknown outbox action '" + action + "'");
         };

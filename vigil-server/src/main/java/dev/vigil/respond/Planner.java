@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Planner {
     private static final Logger log = LoggerFactory.getLogger(Planner.class);
+    /** The agent of Vigil's incidents about itself. */
+    private static final String SELF = "vigil";
 
     private final Playbooks playbooks;
     private final Channels channels;
@@ -116,14 +118,23 @@ public final class Planner {
         runner.submit(Entry.pending(dedup, incident.id(), task, now));
     }
 
-    /** The channels a notify action reaches: named ones, or all (non-paging) ones; drills only reach drill channels. */
+    /**
+     * The channels a notify action reaches: named ones, or all (non-paging) ones; drills only
+     * reach drill channels; Vigil's own incidents about a channel ({@link #aboutChannel}) reach
+     * the others.
+     */
     private List<Channel> targets(Incident incident, Action.Notify n) {
         List<Channel> out = new ArrayList<>();
         for (Channel c : channels.all()) {
             boolean named = n.channels().isEmpty() ? !c.tickets() && !(n.nonPaging() && c.paging()) : n.channels().contains(c.name());
-            if (named && (!incident.drill() || c.drill())) out.add(c);
+            if (named && (!incident.drill() || c.drill()) && !c.name().equals(aboutChannel(incident))) out.add(c);
         }
         return out;
+    }
+
+    /** The channel an incident of Vigil about itself is about (a refused page's channel, its group value); null for others. */
+    static String aboutChannel(Incident incident) {
+        return SELF.equals(incident.agent()) ? incident.group().get("attrs.channel") : null;
     }
 
     private List<String> batchChannels(Action.Batch b, Incident incident) {

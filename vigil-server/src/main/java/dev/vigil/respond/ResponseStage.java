@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * in order, and responds. A new incident first stops the retries it makes pointless (the
  * fallback), then runs its playbook; acknowledged and resolved incidents are told to the channels
  * that heard of them; an answer to a retry directive resolves or escalates its incident; each
- * tick ends expired retries, reverts telemetry and sends due digests.
+ * tick ends expired retries, reverts telemetry, sends due digests and re-sends open incidents'
+ * alerts to the channels that forget them.
  *
  * <p>An escalation is the medium protocol, without retries, for an incident whose automatic
  * recovery failed; the incident manager lets each incident escalate once.
@@ -134,6 +135,7 @@ public final class ResponseStage implements AutoCloseable {
         retries.expired().forEach(this::escalate);
         for (String incident : timers.revertTelemetry()) incidents.record(incident, Type.REVERTED, "vigil", "telemetry back to normal");
         timers.digests();
+        timers.resends();
     }
 
     /** Handles what is queued, then stops. */

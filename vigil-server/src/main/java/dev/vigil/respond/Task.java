@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What one outbox entry does. The first five are carried out by the {@link Dispatcher} (and
+ * What one outbox entry does. All but {@link Recorded} are carried out by the {@link Dispatcher} (and
  * retried by the {@link ActionRunner}); {@link Recorded} is an action carried out while planning,
  * or skipped, kept so the incident's actions are all in one place.
  */
@@ -55,6 +55,16 @@ public sealed interface Task {
     record Notify(String channel, Transition transition) implements Task {
         public String name() {
             return "notify";
+        }
+    }
+
+    /**
+     * The incident's current state, sent again to a channel that forgets alerts not re-sent
+     * (Alertmanager), while the incident is open or acknowledged; see {@link Resends}.
+     */
+    record Resend(String channel) implements Task {
+        public String name() {
+            return "resend";
         }
     }
 

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * What the response does as time passes, on the one clock: telemetry raised by {@code monitor}
  * goes back to normal when its time is up, and each closed window of a batch interval sends its
- * review-queue digest once to the channels its batch entries named. (Expired retry directives
- * are the {@link RetryProtocol}'s.)
+ * review-queue digest once to the channels its batch entries named, and alerts are re-sent to
+ * the channels that forget them ({@link Resends}). (Expired retry directives are the
+ * {@link RetryProtocol}'s.)
  *
  * <p>Concurrency: used by the response thread only.
  */
@@ -28,11 +29,13 @@ public final class Timers {
     private final ControlPlane control;
     private final ActionRunner runner;
     private final Clock clock;
+    private final Resends resends;
     /** The latest digest window already planned, per batch interval: each closed window is looked at once. */
     private final Map<Duration, Instant> digestedUpTo = new HashMap<>();
 
-    public Timers(Playbooks playbooks, Outbox outbox, ControlPlane control, ActionRunner runner, Clock clock) {
+    public Timers(Playbooks playbooks, Outbox outbox, ControlPlane control, ActionRunner runner, Clock clock, Resends resends) {
         this.playbooks = playbooks;
+        this.resends = resends;
         this.outbox = outbox;
         this.control = control;
         this.runner = runner;
@@ -67,5 +70,10 @@ public final class Timers {
             byChannel.forEach((channel, ids) -> runner.submit(Outbox.Entry.pending("digest:" + closed.start() + ":" + channel, null,
                     new Task.Digest(channel, closed.start(), closed.end(), List.copyOf(ids)), now)));
         }
+    }
+
+    /** Plans the re-sends of open incidents' alerts that are due. */
+    void resends() {
+        resends.tick();
     }
 }

@@ -26,13 +26,14 @@ public final class Integrations {
     private Integrations() {}
 
     /** @throws ConfigException naming the channel and what is wrong */
-    public static Channels channels(Map<String, VigilConfig.Channel> configured, Clock clock) {
+    /** @param dashboard the dashboard's URL, for integrations that link back to their client (PagerDuty) */
+    public static Channels channels(Map<String, VigilConfig.Channel> configured, Clock clock, String dashboard) {
         Map<String, Channel> byName = new LinkedHashMap<>();
-        configured.forEach((name, c) -> byName.put(name, channel(name, c, clock)));
+        configured.forEach((name, c) -> byName.put(name, channel(name, c, clock, dashboard)));
         return new Channels(byName);
     }
 
-    private static Channel channel(String name, VigilConfig.Channel c, Clock clock) {
+    private static Channel channel(String name, VigilConfig.Channel c, Clock clock, String dashboard) {
         String path = "channels." + name;
         ObjectNode own = c.settings().deepCopy();
         ObjectNode shared = own.objectNode();
@@ -41,7 +42,7 @@ public final class Integrations {
         try {
             return switch (c.type()) {
                 case "slack" -> new SlackChannel(name, settings, ConfigLoader.read(path, own, SlackChannel.Config.class));
-                case "pagerduty" -> new PagerDutyChannel(name, settings, ConfigLoader.read(path, own, PagerDutyChannel.Config.class));
+                case "pagerduty" -> new PagerDutyChannel(name, settings, ConfigLoader.read(path, own, PagerDutyChannel.Config.class), dashboard);
                 case "webhook" -> new WebhookChannel(name, settings, ConfigLoader.read(path, own, WebhookChannel.Config.class), clock);
                 case "email" -> new EmailChannel(name, settings, ConfigLoader.read(path, own, EmailChannel.Config.class));
                 case "alertmanager" -> new AlertmanagerChannel(name, settings, ConfigLoader.read(path, own, AlertmanagerChannel.Config.class), clock);

@@ -31,6 +31,7 @@ import dev.vigil.respond.Dispatcher;
 import dev.vigil.respond.Links;
 import dev.vigil.respond.Outbox;
 import dev.vigil.respond.Planner;
+import dev.vigil.respond.Resends;
 import dev.vigil.respond.ResponseInbox;
 import dev.vigil.respond.ResponseStage;
 import dev.vigil.respond.RetryProtocol;
@@ -97,7 +98,7 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline assemble(VigilConfig config, RuleSet rules, Database db, Links links, Clock clock, VigilMetrics metrics) {
         VigilConfig.Detection d = config.detection();
         VigilConfig.Response r = config.response();
-        Channels channels = Integrations.channels(config.channels(), clock);
+        Channels channels = Integrations.channels(config.channels(), clock, links.dashboard());
         Playbooks playbooks = playbooks(config, rules, channels);
         AgentRegistry agents = VigilServer.agentRegistry(config);
 
@@ -142,17 +143,21 @@ public final class Pipeline implements AutoCloseable {
         // Response: the playbooks plan outbox entries, the runner carries them out through the control plane and the channels.
         control.subscribeAll(feed::agent);
         Outbox outbox = new Outbox(db);
-        ActionRunner runner = new ActionRunner(outbox, new Dispatcher(channels, control, incidents, links, metrics), clock, r);
-        ResponseStage response = new ResponseStage(inbox,
-                new Planner(playbooks, channels, outbox, runner, clock),
-                new RetryProtocol(control, usage, clock, r),
-                new Timers(playbooks, outbox, control, runner, clock),
-                incidents);
 
-        // Reports: the response's own figures; self-monitoring raises its signals through detection like any rule.
+        // Reports: the response's own figures; self-monitoring raises its signals through detection like any rule,
+        // and a page refused for good at once.
         ResponseStats stats = new ResponseStats(incidentStore, outbox, clock);
         SelfMonitor self = new SelfMonitor(stats, outbox, config.meta(), clock);
         VigilServer.registerResponseGauges(metrics, stats, clock);
+
+        Dispatcher dispatcher = new Dispatcher(channels, control, incidents, links, metrics,
+                (channel, incident, error) -> detection.raise(List.of(self.pageRefused(channel, incident, error))));
+        ActionRunner runner = new ActionRunner(outbox, dispatcher, clock, r);
+        ResponseStage response = new ResponseStage(inbox,
+                new Planner(playbooks, channels, outbox, runner, clock),
+                new RetryProtocol(control, usage, clock, r),
+                new Timers(playbooks, outbox, control, runner, clock, new Resends(channels, incidentStore, outbox, runner, clock)),
+                incidents);
 
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("vigil-timers").daemon().factory());
@@ -202,6 +207,7 @@ public final class Pipeline implements AutoCloseable {
     private static Playbooks playbooks(VigilConfig config, RuleSet rules, Channels channels) {
         List<Rule> withSelf = new ArrayList<>(rules.all());
         withSelf.add(SelfMonitor.RULE);
+        withSelf.add(SelfMonitor.PAGE_REFUSED);
         Playbooks.Loaded loaded = Playbooks.load(config.playbooks(), withSelf, config.channels().keySet(), channels.firstTicketChannel());
         if (loaded.playbooks() == null) throw new ConfigException(String.join("; ", loaded.errors()));
         return loaded.playbooks();

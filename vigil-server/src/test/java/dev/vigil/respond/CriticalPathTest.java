@@ -39,8 +39,9 @@ class CriticalPathTest {
         assertThat(paused.get("reason").textValue()).contains("Agent called a tool outside its allow-list");
         assertThat(paused.get("version").longValue()).isEqualTo(1);
 
-        JsonNode incident = f.incident("?agent=billing-bot");
-        String id = incident.get("id").textValue();
+        // The pause can reach the agent before detection's batch is saved and the incident is listed.
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.incident("?agent=billing-bot") != null);
+        String id = f.incident("?agent=billing-bot").get("id").textValue();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(f.slack.requests).hasSize(1);
             assertThat(f.pagerduty.requests).hasSize(1);
@@ -53,12 +54,16 @@ class CriticalPathTest {
         JsonNode pd = f.pagerduty.requests.get(0).json();
         assertThat(pd.get("routing_key").textValue()).isEqualTo("rk-1");
         assertThat(pd.get("event_action").textValue()).isEqualTo("trigger");
-        assertThat(pd.get("dedup_key").textValue()).isEqualTo("unauthorized-tool:agent=billing-bot,tool=shell.exec");
+        assertThat(pd.get("dedup_key").textValue()).isEqualTo("vigil-" + id);
         assertThat(pd.get("payload").get("severity").textValue()).isEqualTo("critical");
         assertThat(pd.get("payload").get("custom_details").get("id").textValue()).isEqualTo(id);
+        // Links open the dashboard's page for the incident, not the API (a 401 in a browser).
+        String page = f.vigil.url("/#/incidents/" + id);
+        assertThat(pd.get("links").get(0).get("href").textValue()).isEqualTo(page);
+        assertThat(pd.get("client_url").textValue()).isEqualTo(f.vigil.url("/"));
 
         assertThat(f.slack.requests.get(0).json().get("text").textValue())
-                .contains("[CRITICAL] billing-bot: Agent called a tool outside its allow-list").contains("/v1/incidents/" + id);
+                .contains("[CRITICAL] billing-bot: Agent called a tool outside its allow-list").contains("/#/incidents/" + id);
 
         Receiver.Request hook = f.hook.requests.get(0);
         String expected = "sha256=" + WebhookChannel.sign(ResponseFixture.SECRET, hook.header("X-Vigil-Timestamp") + "." + hook.body());
@@ -70,11 +75,14 @@ class CriticalPathTest {
         assertThat(f.alertmanager.requests.get(0).path()).isEqualTo("/api/v2/alerts");
         assertThat(alert.get("labels").get("alertname").textValue()).isEqualTo("unauthorized-tool");
         assertThat(alert.get("labels").get("severity").textValue()).isEqualTo("critical");
-        assertThat(alert.has("endsAt")).isFalse();
+        assertThat(alert.get("generatorURL").textValue()).isEqualTo(page);
+        assertThat(alert.get("endsAt").textValue()).isEqualTo(f.vigil.clock.instant().plus(Duration.ofMinutes(4)).toString());
 
         MimeMessage mail = f.mail.getReceivedMessages()[0];
         assertThat(mail.getSubject()).isEqualTo("[Vigil] [CRITICAL] billing-bot: Agent called a tool outside its allow-list");
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("oncall@example.com");
+        assertThat(((jakarta.mail.Multipart) mail.getContent()).getBodyPart(0).getContent().toString()).contains(page);
+        assertThat(hook.json().get("link").textValue()).isEqualTo(page);
 
         assertThat(f.tickets.requests.get(0).json().get("incident").get("id").textValue()).isEqualTo(id);
         await().atMost(Duration.ofSeconds(10)).until(() -> "https://tickets.example/T-1".equals(
@@ -88,7 +96,7 @@ class CriticalPathTest {
                     .containsExactly("trigger", "acknowledge", "resolve");
             assertThat(f.alertmanager.requests).hasSize(3);
         });
-        assertThat(f.alertmanager.requests.get(2).json().get(0).has("endsAt")).isTrue();
+        assertThat(f.alertmanager.requests.get(2).json().get(0).get("endsAt").textValue()).isEqualTo(f.vigil.clock.instant().toString());
         assertThat(f.pagerduty.requests).extracting(r -> r.json().get("dedup_key").textValue()).containsOnly(pd.get("dedup_key").textValue());
         assertThat(f.tickets.requests).hasSize(1); // tickets are not notified of transitions
 

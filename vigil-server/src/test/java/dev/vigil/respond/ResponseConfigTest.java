@@ -55,7 +55,7 @@ class ResponseConfigTest {
         assertThat(c.channels().get("pagerduty").settings().get("routing_key").textValue()).isEqualTo("pd-secret");
         assertThat(c.channels().get("mail").settings().get("password").textValue()).isEqualTo("pw");
         assertThat(c.channels().get("mail").toString()).doesNotContain("pw"); // secrets stay out of logs
-        Channels channels = Integrations.channels(c.channels(), Clock.systemUTC());
+        Channels channels = Integrations.channels(c.channels(), Clock.systemUTC(), "http://vigil.example/");
         assertThat(channels.get("pagerduty").paging()).isTrue();
         assertThat(channels.get("slack").paging()).isFalse();
         assertThat(channels.all()).extracting(Channel::name).containsExactly("am", "hook", "mail", "pagerduty", "slack", "tickets");
@@ -110,6 +110,10 @@ class ResponseConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessage("channels.s.webhook_url is required for a slack channel");
         assertThatThrownBy(() -> TestVigil.start(data, null, "channels:\n  s: {type: carrier-pigeon}\n"))
                 .hasMessageContaining("channels.s.type: unknown type 'carrier-pigeon'");
+        assertThatThrownBy(() -> TestVigil.start(data, null, "channels:\n  am: {type: alertmanager, url: \"http://am:9093\", resend_every: 100ms}\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("channels.am.resend_every must be at least 1s, not 100ms");
+        assertThatThrownBy(() -> TestVigil.start(data, null, "channels:\n  am: {type: alertmanager, url: \"http://am:9093\", resend_every: often}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("channels.am.resend_every");
         assertThatThrownBy(() -> TestVigil.start(data, null, "playbooks:\n  urgent: [{log: {}}]\n"))
                 .hasMessage("playbooks.urgent: not a severity; use critical, high, medium or low");
     }

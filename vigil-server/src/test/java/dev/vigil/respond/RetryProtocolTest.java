@@ -77,6 +77,8 @@ class RetryProtocolTest {
         // The batch's digest goes out once its 15-minute window has passed, to the non-paging channels.
         f.vigil.clock.advance(Duration.ofMinutes(15));
         await().atMost(Duration.ofSeconds(10)).until(() -> f.hook.requests.stream().anyMatch(r -> r.json().path("type").asText().equals("digest")));
+        assertThat(f.hook.requests.stream().filter(r -> r.json().path("type").asText().equals("digest")).findFirst().orElseThrow()
+                .json().get("link").textValue()).isEqualTo(f.vigil.url("/#/review")); // the dashboard's review queue
         // Each channel delivers on its own lane: Slack's digest may land after the webhook's.
         await().atMost(Duration.ofSeconds(10)).until(() -> f.slack.requests.stream()
                 .anyMatch(r -> r.json().path("text").asText().contains("Vigil review queue: 1 incident to review")));

@@ -30,7 +30,7 @@ class TicketFlavoursTest {
     }
 
     private static Notification ticket() {
-        return new Notification(Notification.Kind.TICKET, "triggered", INCIDENT, "http://vigil/v1/incidents/inc-1", List.of());
+        return new Notification(Notification.Kind.TICKET, "triggered", INCIDENT, "http://vigil/#/incidents/inc-1", List.of());
     }
 
     @Test
@@ -46,7 +46,7 @@ class TicketFlavoursTest {
             assertThat(r.header("Accept")).isEqualTo("application/vnd.github+json");
             JsonNode body = r.json();
             assertThat(body.get("title").textValue()).isEqualTo("[CRITICAL] a: Agent reported a policy violation");
-            assertThat(body.get("body").textValue()).contains("Rule: policy-violation (security)").contains("http://vigil/v1/incidents/inc-1");
+            assertThat(body.get("body").textValue()).contains("Rule: policy-violation (security)").contains("[Open the incident in Vigil](http://vigil/#/incidents/inc-1)");
             assertThat(body.get("labels").toString()).isEqualTo("[\"vigil\",\"critical\"]");
         }
     }
@@ -80,5 +80,37 @@ class TicketFlavoursTest {
         }
         Delivery unreachable = channel("http://127.0.0.1:1/nothing-listens", "generic", null).deliver(ticket());
         assertThat(unreachable.recoverable()).isTrue(); // connection refused: the system may come back
+    }
+
+    @Test
+    void githubGetsOutsideTextEscapedForMarkdownWithInlineHtml() throws Exception {
+        try (Receiver github = new Receiver()) {
+            channel(github.url("/repos/acme/agents/issues"), "github", null).deliver(Hostile.ticket(Hostile.incident()));
+            JsonNode body = github.requests.get(0).json();
+            assertThat(body.get("title").textValue())
+                    .isEqualTo("[CRITICAL] \u2039!channel\u203A \u2039https://evil.example|click me\u203A: \u2039img src=x onerror=window.__x=2\u203A");
+            assertThat(body.get("body").textValue()).isEqualTo(String.join("  \n",
+                    "Rule: hostile (security)",
+                    "Agent: &lt;\\!channel&gt; &lt;https://evil.example\\|click me&gt;",
+                    "What happened: \\*bold\\* \\[x\\](https://evil.example) &amp; more",
+                    "Seen: 2x, first 2026-11-29T04:00:00Z, last 2026-11-29T04:00:05Z",
+                    "Status: open",
+                    "[Open the incident in Vigil](" + Hostile.LINK + ")"));
+            assertThat(body.toString()).doesNotContain("<img").doesNotContain("<!channel>");
+        }
+    }
+
+    @Test
+    void jiraGetsWikiMarkupEscapedAndASummaryWithinItsLimit() throws Exception {
+        try (Receiver jira = new Receiver()) {
+            jira.answer("{\"key\": \"OPS-43\"}");
+            channel(jira.url("/rest/api/2/issue"), "jira", "OPS").deliver(Hostile.ticket(
+                    Hostile.incident("a", "{html}<img src=x onerror=window.__x=2>{html} " + "t".repeat(300), "!https://evil.example/x.png! [x|https://evil.example]")));
+            JsonNode fields = jira.requests.get(0).json().get("fields");
+            assertThat(fields.get("summary").textValue()).hasSize(255).startsWith("[CRITICAL] a: {html}\u2039img src=x").endsWith("…");
+            assertThat(fields.get("description").textValue())
+                    .contains("What happened: \\!https://evil.example/x.png\\! \\[x\\|https://evil.example\\]")
+                    .contains("[Open the incident in Vigil|" + Hostile.LINK + "]");
+        }
     }
 }

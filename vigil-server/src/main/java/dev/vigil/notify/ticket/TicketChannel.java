@@ -6,7 +6,9 @@ import dev.vigil.config.Json;
 import dev.vigil.notify.ChannelSettings;
 import dev.vigil.notify.ConfiguredChannel;
 import dev.vigil.notify.Delivery;
+import dev.vigil.notify.Escape;
 import dev.vigil.notify.HttpDelivery;
+import dev.vigil.notify.Markup;
 import dev.vigil.notify.Notification;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,8 +18,16 @@ import java.util.Map;
  * {@code id} or {@code url} is kept), {@code github} (the issues API: {@code url} is
  * {@code .../repos/OWNER/REPO/issues}; keeps {@code html_url}), {@code jira} (REST create issue:
  * {@code url} is {@code .../rest/api/2/issue}, {@code project} the project key; keeps {@code key}).
+ *
+ * <p>Outside text is escaped for what renders it: GitHub renders bodies as Markdown with inline
+ * HTML ({@link Markup#MARKDOWN}), Jira descriptions are wiki markup ({@link Markup#JIRA}); the
+ * generic flavour sends a plain body and the incident as JSON, for the receiver to show as it
+ * must. Titles are plain text without tags ({@link Escape#noTags}), cut to what the trackers take.
  */
 public final class TicketChannel extends ConfiguredChannel {
+    /** GitHub refuses issue titles over 256 characters; Jira summaries over 255. */
+    static final int GITHUB_TITLE_MAX = 256, JIRA_SUMMARY_MAX = 255;
+
     /**
      * @param flavour generic (the default), github or jira
      * @param token   sent as a bearer token
@@ -52,27 +62,26 @@ public final class TicketChannel extends ConfiguredChannel {
     public Delivery deliver(Notification n) {
         if (n.kind() != Notification.Kind.TICKET) return Delivery.fail("a ticket channel only opens tickets");
         ObjectNode body = Json.MAPPER.createObjectNode();
-        String title = n.headline();
-        String text = n.body();
+        String title = Escape.noTags(n.headline());
         Map<String, String> headers = new HashMap<>();
         if (config.token() != null) headers.put("Authorization", "Bearer " + config.token());
         switch (flavour) {
             case "github" -> {
-                body.put("title", title);
-                body.put("body", text);
+                body.put("title", Escape.truncate(title, GITHUB_TITLE_MAX));
+                body.put("body", n.body(Markup.MARKDOWN));
                 body.putArray("labels").add("vigil").add(n.incident().severity().wire());
                 headers.put("Accept", "application/vnd.github+json");
             }
             case "jira" -> {
                 ObjectNode fields = body.putObject("fields");
                 fields.putObject("project").put("key", config.project());
-                fields.put("summary", title);
-                fields.put("description", text);
+                fields.put("summary", Escape.truncate(title, JIRA_SUMMARY_MAX));
+                fields.put("description", n.body(Markup.JIRA));
                 fields.putObject("issuetype").put("name", "Bug");
             }
             default -> {
                 body.put("title", title);
-                body.put("body", text);
+                body.put("body", n.body());
                 body.set("incident", Json.MAPPER.valueToTree(n.incident()));
             }
         }
