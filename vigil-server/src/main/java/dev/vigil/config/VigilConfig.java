@@ -17,10 +17,10 @@ public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage
                           List<Path> rules, List<Agent> agents, Detection detection,
                           Map<String, Channel> channels, Map<String, JsonNode> playbooks, Response response, Meta meta) {
     public VigilConfig {
-        if (meta == null) meta = new Meta(null, null, null, null);
+        if (meta == null) meta = new Meta(null, null, null, null, null);
         channels = channels == null ? Map.of() : Map.copyOf(channels);
         playbooks = playbooks == null ? Map.of() : Map.copyOf(playbooks);
-        if (response == null) response = new Response(null, null, null, null, null);
+        if (response == null) response = new Response(null, null, null, null, null, null);
         rules = rules == null ? List.of() : List.copyOf(rules);
         agents = agents == null ? List.of() : List.copyOf(agents);
         if (detection == null) detection = new Detection(null, null, null, null, null);
@@ -51,9 +51,12 @@ public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage
      *
      * @param detectionLatencyP99 p99 of detection latency
      * @param channelFailures     deliveries given up for good
+     * @param channelFailingAfter a channel whose oldest waiting delivery has failed for this long is failing
      */
-    public record Meta(Duration detectionLatencyP99, Integer channelFailures, Duration window, Duration checkEvery) {
+    public record Meta(Duration detectionLatencyP99, Integer channelFailures, Duration window, Duration checkEvery,
+                       Duration channelFailingAfter) {
         public Meta {
+            if (channelFailingAfter == null) channelFailingAfter = Duration.ofMinutes(2);
             if (detectionLatencyP99 == null) detectionLatencyP99 = Duration.ofSeconds(30);
             if (channelFailures == null) channelFailures = 3;
             if (window == null) window = Duration.ofMinutes(15);
@@ -86,19 +89,21 @@ public record VigilConfig(Server server, Log log, Ingest ingest, Storage storage
     /**
      * @param retryDefaultMaxContextTokens the context size a retry doubles when the agent never reported one
      * @param retriesPerAgentPerHour       retry directives one agent may receive in an hour
-     * @param actionAttempts               delivery attempts before an action is given up
-     * @param actionBackoff                first retry delay of a failed action; doubles each attempt
+     * @param actionAttempts               delivery attempts before an action is given up; none: no cap, only {@code retryFor}
+     * @param actionBackoff                first retry delay of a failed action; doubles each attempt, up to 5 minutes
+     * @param retryFor                     how long a failing delivery is retried before it is given up (per channel: {@code retry_for})
      * @param publicUrl                    how people reach this server, for links in notifications
      */
     public record Response(Integer retryDefaultMaxContextTokens, Integer retriesPerAgentPerHour,
-                           Integer actionAttempts, Duration actionBackoff, String publicUrl) {
+                           Integer actionAttempts, Duration actionBackoff, String publicUrl, Duration retryFor) {
         public Response {
             if (retryDefaultMaxContextTokens == null) retryDefaultMaxContextTokens = 8192;
             if (retriesPerAgentPerHour == null) retriesPerAgentPerHour = 3;
-            if (actionAttempts == null) actionAttempts = 8;
+            if (retryFor == null) retryFor = Duration.ofHours(6);
             if (actionBackoff == null) actionBackoff = Duration.ofSeconds(1);
             positive("response.retry_default_max_context_tokens", retryDefaultMaxContextTokens);
-            positive("response.actions_attempts", actionAttempts);
+            if (actionAttempts != null) positive("response.action_attempts", actionAttempts);
+            positive("response.retry_for", retryFor.toMillis());
         }
     }
 

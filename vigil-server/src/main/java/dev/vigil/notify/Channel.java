@@ -10,6 +10,11 @@ public interface Channel {
     /** Pages a human (PagerDuty by default): high incidents notify only non-paging channels. */
     boolean paging();
 
+    /** How long a failing delivery is retried; null: the response's default. */
+    default java.time.Duration retryFor() {
+        return null;
+    }
+
     /** Receives notifications of drill incidents; no channel does unless configured. */
     boolean drill();
 

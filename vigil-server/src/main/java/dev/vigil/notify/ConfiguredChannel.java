@@ -28,6 +28,11 @@ public abstract class ConfiguredChannel implements Channel {
     }
 
     @Override
+    public final java.time.Duration retryFor() {
+        return settings.retryFor();
+    }
+
+    @Override
     public final boolean drill() {
         return settings.drill();
     }

@@ -37,11 +37,25 @@ public final class HttpDelivery {
         } catch (HttpTimeoutException e) {
             return new Answer(Delivery.retry("timed out after " + timeout), null);
         } catch (IOException e) {
-            return new Answer(Delivery.retry("network error: " + e.getMessage()), null);
+            return new Answer(Delivery.retry(describe(e, URI.create(url))), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(Delivery.retry("interrupted"), null);
         }
+    }
+
+    /** What went wrong on the network, naming the cause: the JDK's exceptions often carry no message. */
+    static String describe(IOException e, URI url) {
+        String where = url.getHost() + ":" + (url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80);
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) cause = cause.getCause();
+        if (e instanceof java.net.ConnectException || cause instanceof java.net.ConnectException) return "connection refused to " + where;
+        if (e instanceof java.net.http.HttpConnectTimeoutException) return "connecting to " + where + " timed out";
+        if (cause instanceof java.nio.channels.UnresolvedAddressException || cause instanceof java.net.UnknownHostException) {
+            return "unknown host " + url.getHost();
+        }
+        return "network error talking to " + where + ": " + cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : " " + cause.getMessage());
     }
 
     private static String abbreviate(String s) {

@@ -12,12 +12,23 @@ import java.util.List;
  *
  * @param link       where a human reads it: the dashboard's page for the incident, or the review queue
  * @param digest     for {@code kind == DIGEST}: the batch's incidents
+ * @param delivery   the idempotency key of this delivery (its outbox entry): the same on every attempt and
+ *                   after a restart, so a receiver that keeps it can drop a duplicate; null outside the outbox
  */
-public record Notification(Kind kind, String transition, Incident incident, String link, List<Incident> digest) {
+public record Notification(Kind kind, String transition, Incident incident, String link, List<Incident> digest, String delivery) {
     public enum Kind { INCIDENT, TICKET, DIGEST }
+
+    public Notification(Kind kind, String transition, Incident incident, String link, List<Incident> digest) {
+        this(kind, transition, incident, link, digest, null);
+    }
 
     public static Notification incident(String transition, Incident incident, String link) {
         return new Notification(Kind.INCIDENT, transition, incident, link, List.of());
+    }
+
+    /** The same notification as the delivery {@code id} of the outbox. */
+    public Notification as(String id) {
+        return new Notification(kind, transition, incident, link, digest, id);
     }
 
     /** The headline as plain text, on one line. */

@@ -101,6 +101,10 @@ public final class SelfMonitor {
             signals.add(signal("detection_latency", p99, "detection latency p99 " + p99 + " ms above "
                     + Durations.format(meta.detectionLatencyP99()) + " over the last " + Durations.format(meta.window())));
         }
+        // A channel failing for minutes: its pages wait (they are retried for hours), so say so on the other channels.
+        outbox.failingChannels(clock.instant().minus(meta.channelFailingAfter())).forEach((channel, error) -> signals.add(
+                signal("channel_failing", channel, 1, channel + " has been failing for more than " + Durations.format(meta.channelFailingAfter())
+                        + "; its deliveries are retried: " + error)));
         long failures = outbox.createdSince(since).stream().filter(e -> e.status() == Outbox.Status.FAILED && e.channel() != null).count();
         if (failures >= meta.channelFailures()) {
             signals.add(signal("channel_failures", failures, failures + " deliveries given up in the last " + Durations.format(meta.window())
@@ -129,12 +133,22 @@ public final class SelfMonitor {
     }
 
     private Signal signal(String check, long value, String reason) {
+        return signal(check, null, value, reason);
+    }
+
+    /** @param channel the channel the check is about, which the incident's notifications leave out; null for none */
+    private Signal signal(String check, String channel, long value, String reason) {
         ObjectNode event = Json.MAPPER.createObjectNode().put("agent", "vigil").put("kind", "metric");
-        event.putObject("attrs").put("check", check).put("value", value);
-        Event e = parse(event);
+        ObjectNode attrs = event.putObject("attrs").put("check", check).put("value", value);
         Map<String, String> group = new LinkedHashMap<>();
         group.put("agent", "vigil");
         group.put("attrs.check", check);
-        return new Signal(RULE, group, RULE.id() + ":agent=vigil,attrs.check=" + check, e, reason);
+        String fingerprint = RULE.id() + ":agent=vigil,attrs.check=" + check;
+        if (channel != null) {
+            attrs.put("channel", channel);
+            group.put("attrs.channel", channel);
+            fingerprint += ",attrs.channel=" + channel;
+        }
+        return new Signal(RULE, group, fingerprint, parse(event), reason);
     }
 }

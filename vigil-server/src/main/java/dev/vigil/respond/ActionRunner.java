@@ -5,6 +5,8 @@ import dev.vigil.notify.Delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,9 @@ public final class ActionRunner implements AutoCloseable {
     public interface Handler {
         Delivery run(Outbox.Entry entry);
 
+        /** How long a failing entry is retried, from when it was planned: its channel's horizon, or null for the default. */
+        Duration retryFor(Outbox.Entry entry);
+
         /**
          * After the entry's final outcome: done, failed for good, or recorded at planning.
          *
@@ -52,8 +57,10 @@ public final class ActionRunner implements AutoCloseable {
     private final Outbox outbox;
     private final Handler handler;
     private final Clock clock;
-    private final int maxAttempts;
+    /** Null: no cap on attempts, only the retry horizon. */
+    private final Integer maxAttempts;
     private final Duration backoff;
+    private final Duration retryFor;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Set<String> busyLanes = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(MAX_RUNNING);
@@ -68,6 +75,7 @@ public final class ActionRunner implements AutoCloseable {
         this.clock = clock;
         this.maxAttempts = config.actionAttempts();
         this.backoff = config.actionBackoff();
+        this.retryFor = config.retryFor();
         poller.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -93,6 +101,23 @@ public final class ActionRunner implements AutoCloseable {
             return;
         }
         workers.execute(() -> run(entry));
+    }
+
+    /**
+     * Expires the incident's moot entries (see {@link Outbox#moot}) that are not being delivered
+     * right now, frees their lanes and reports them finished; returns them.
+     */
+    List<Outbox.Entry> expireMoot(String incident, String why) {
+        Instant now = clock.instant();
+        List<Outbox.Entry> expired = new ArrayList<>();
+        for (Outbox.Entry e : outbox.moot(incident)) {
+            if (running.contains(e.id()) || !outbox.expire(e.id(), now, why)) continue;
+            release(e);
+            Outbox.Entry outcome = e.outcome(Outbox.Status.EXPIRED, e.attempts(), now, why);
+            handler.finished(outcome, null);
+            expired.add(outcome);
+        }
+        return expired;
     }
 
     /**
@@ -131,6 +156,18 @@ public final class ActionRunner implements AutoCloseable {
         if (e.channel() == null || !outbox.lanePending(e.incident(), e.channel())) busyLanes.remove(lane(e));
     }
 
+    /**
+     * A recoverable failure is retried for as long as the page matters: until the entry's retry
+     * horizon has passed since it was planned (hours, by default), or the attempts' cap if one is
+     * configured. An entry that became moot meanwhile (its incident resolved) is expired by the
+     * planner instead.
+     */
+    private boolean givenUp(Outbox.Entry e, int attempts, Instant now) {
+        if (maxAttempts != null && attempts >= maxAttempts) return true;
+        Duration horizon = handler.retryFor(e);
+        return !now.isBefore(e.createdAt().plus(horizon != null ? horizon : retryFor));
+    }
+
     private void run(Outbox.Entry e) {
         try {
             // A poll may have read this entry just before another run finished it.
@@ -147,7 +184,7 @@ public final class ActionRunner implements AutoCloseable {
                 outbox.done(e.id(), attempts, now, d.detail());
                 release(e);
                 handler.finished(e.outcome(Outbox.Status.DONE, attempts, now, d.detail()), d.reference());
-            } else if (d.recoverable() && attempts < maxAttempts) {
+            } else if (d.recoverable() && !givenUp(e, attempts, now)) {
                 Duration wait = backoff.multipliedBy(1L << Math.min(20, attempts - 1));
                 if (wait.compareTo(MAX_BACKOFF) > 0) wait = MAX_BACKOFF;
                 log.info("{}{} failed (attempt {}), retrying in {}: {}", e.task().name(), e.channel() == null ? "" : " via " + e.channel(),

@@ -66,14 +66,14 @@ public final class Dispatcher implements ActionRunner.Handler {
                 control.telemetry(t.agent(), new ControlDocument.Telemetry(t.level(), t.until(), e.incident()));
                 yield Delivery.delivered("telemetry " + t.level() + " until " + t.until());
             }
-            case Task.Notify n -> deliver(n.channel(), Notification.incident(n.transition().wire(), incident(e), links.incident(e.incident())));
+            case Task.Notify n -> deliver(e, n.channel(), Notification.incident(n.transition().wire(), incident(e), links.incident(e.incident())));
             case Task.Resend r -> resend(r, incident(e));
-            case Task.CreateTicket t -> deliver(t.channel(),
+            case Task.CreateTicket t -> deliver(e, t.channel(),
                     new Notification(Notification.Kind.TICKET, "triggered", incident(e), links.incident(e.incident()), List.of()));
             case Task.Digest d -> {
                 List<Incident> batch = new ArrayList<>();
                 for (String id : d.incidents()) incidents.get(id).ifPresent(batch::add);
-                yield deliver(d.channel(), new Notification(Notification.Kind.DIGEST, "digest", null, links.reviewQueue(), batch));
+                yield deliver(e, d.channel(), new Notification(Notification.Kind.DIGEST, "digest", null, links.reviewQueue(), batch));
             }
             case Task.Recorded r -> Delivery.fail("nothing to run: " + r.name() + " was carried out while planning");
         };
@@ -96,10 +96,20 @@ public final class Dispatcher implements ActionRunner.Handler {
         return c == null ? Delivery.fail("channel " + channelName + " is no longer configured") : c.deliver(n);
     }
 
+    private Delivery deliver(Outbox.Entry e, String channelName, Notification n) {
+        return deliver(channelName, n.as(e.id()));
+    }
+
     private void refusedPage(Outbox.Entry e) {
         Channel c = channels.get(e.channel());
         if (c == null || !c.paging()) return;
         incidents.get(e.incident()).filter(i -> !i.drill()).ifPresent(i -> pageRefused.refused(c.name(), i, e.lastError()));
+    }
+
+    @Override
+    public Duration retryFor(Outbox.Entry e) {
+        Channel c = e.channel() == null ? null : channels.get(e.channel());
+        return c == null ? null : c.retryFor();
     }
 
     /** The entry's final outcome (done, failed for good, or recorded at planning) on the timeline and in the metrics. */
@@ -107,7 +117,7 @@ public final class Dispatcher implements ActionRunner.Handler {
     public void finished(Outbox.Entry e, String ticket) {
         String outcome = switch (e.status()) {
             case DONE -> "succeeded";
-            case SKIPPED -> "skipped";
+            case SKIPPED, EXPIRED -> "skipped";
             default -> "failed";
         };
         // Digests belong to no incident, and re-sends are upkeep: neither goes on a timeline, nor counts from detection.
@@ -120,7 +130,7 @@ public final class Dispatcher implements ActionRunner.Handler {
                 + (e.task() instanceof Task.Notify n && n.transition() != Task.Transition.TRIGGERED ? " (" + n.transition().wire() + ")" : "");
         Type type = switch (e.status()) {
             case DONE -> Type.ACTION_SUCCEEDED;
-            case SKIPPED -> Type.ACTION_SKIPPED;
+            case SKIPPED, EXPIRED -> Type.ACTION_SKIPPED;
             default -> Type.ACTION_FAILED;
         };
         incidents.record(e.incident(), type, "vigil", what + ": " + e.lastError() + (e.attempts() > 1 ? " after " + e.attempts() + " attempts" : ""));

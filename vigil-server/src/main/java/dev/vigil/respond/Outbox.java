@@ -16,7 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,7 +38,9 @@ public final class Outbox {
         /** Given up: a permanent failure, or out of attempts. */
         FAILED,
         /** Not carried out: a dry-run rule, or nothing to deliver to. */
-        SKIPPED;
+        SKIPPED,
+        /** Moot before it could be delivered: its incident was resolved while the channel was failing. */
+        EXPIRED;
 
         public String wire() {
             return name().toLowerCase();
@@ -182,6 +186,32 @@ public final class Outbox {
                 EventRow.micros(from), EventRow.micros(to));
     }
 
+    /**
+     * Channels failing now: each with a delivery planned before {@code plannedBefore} that is still
+     * pending after a failed attempt, and that delivery's last error (the oldest such per channel).
+     */
+    public Map<String, String> failingChannels(Instant plannedBefore) {
+        Map<String, String> failing = new LinkedHashMap<>();
+        for (Entry e : query("SELECT * FROM outbox WHERE status = 'pending' AND channel IS NOT NULL AND attempts > 0 AND created_at < ? ORDER BY seq",
+                EventRow.micros(plannedBefore))) {
+            failing.putIfAbsent(e.channel(), e.lastError());
+        }
+        return failing;
+    }
+
+    /** The pending notifications of the incident's trigger and acknowledgement, and its ticket: moot once it is resolved. */
+    public List<Entry> moot(String incident) {
+        return query("""
+                SELECT * FROM outbox WHERE incident = ? AND status = 'pending'
+                AND ((action = 'notify' AND transition IN ('triggered', 'acknowledged')) OR action = 'create_ticket')""", incident);
+    }
+
+    /** Marks a pending entry expired; false when it was not pending any more (it ran meanwhile). */
+    public boolean expire(String id, Instant at, String why) {
+        return update("UPDATE outbox SET status = 'expired', done_at = ?, last_error = ? WHERE id = ? AND status = 'pending'",
+                EventRow.micros(at), why, id) == 1;
+    }
+
     public void done(String id, int attempts, Instant at, String detail) {
         update("UPDATE outbox SET status = 'done', attempts = ?, done_at = ?, last_error = ? WHERE id = ?", attempts, EventRow.micros(at), detail, id);
     }
@@ -194,10 +224,10 @@ public final class Outbox {
         update("UPDATE outbox SET status = 'failed', attempts = ?, done_at = ?, last_error = ? WHERE id = ?", attempts, EventRow.micros(at), error, id);
     }
 
-    private void update(String sql, Object... args) {
+    private int update(String sql, Object... args) {
         try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);
-            s.executeUpdate();
+            return s.executeUpdate();
         } catch (SQLException e) {
             throw new StorageException("updating the outbox failed: " + e.getMessage(), e);
         }

@@ -91,11 +91,16 @@ public final class Planner {
         }
     }
 
-    /** Acknowledged or resolved: every channel told of the trigger hears of it too. */
+    /**
+     * Acknowledged or resolved: every channel told of the trigger hears of it too. On resolve,
+     * what a failing channel has not delivered yet is moot and expires: it is not sent late.
+     */
     void transition(Incident incident, Task.Transition transition) {
         Instant now = clock.instant();
+        if (transition == Task.Transition.RESOLVED) runner.expireMoot(incident.id(), "moot: the incident was resolved before this was delivered");
         for (Entry e : outbox.forIncident(incident.id())) {
-            if (e.task() instanceof Task.Notify n && n.transition() == Task.Transition.TRIGGERED && e.status() != Status.SKIPPED) {
+            if (e.task() instanceof Task.Notify n && n.transition() == Task.Transition.TRIGGERED
+                    && (e.status() == Status.PENDING || e.status() == Status.DONE)) {
                 submit(incident, new Task.Notify(n.channel(), transition), now);
             }
         }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class AlertmanagerAlertTest {
     private static JsonNode post(Incident i, String transition, Duration resendEvery, ManualClock clock) throws Exception {
         try (Receiver am = new Receiver()) {
-            AlertmanagerChannel c = new AlertmanagerChannel("am", new ChannelSettings("alertmanager", null, null, Duration.ofSeconds(5)),
+            AlertmanagerChannel c = new AlertmanagerChannel("am", new ChannelSettings("alertmanager", null, null, Duration.ofSeconds(5), null),
                     new AlertmanagerChannel.Config(am.url(""), resendEvery), clock);
             assertThat(c.resendEvery()).isEqualTo(resendEvery == null ? Duration.ofMinutes(1) : resendEvery);
             assertThat(c.deliver(Notification.incident(transition, i, Hostile.LINK)).ok()).isTrue();

@@ -143,6 +143,11 @@ class CriticalPathTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> f.pagerduty.refused.get() == 1);
         String id = f.incident("?agent=flappy").get("id").textValue();
         f.vigil.post("/v1/incidents/" + id + "/ack", OPERATOR, null, "");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            f.vigil.clock.advance(Duration.ofSeconds(1));
+            return f.pagerduty.requests.size() == 2;
+        });
+        // (Resolved while the trigger still waited, the page would be moot and expire: LongOutageTest.)
         f.vigil.post("/v1/incidents/" + id + "/resolve", OPERATOR, "application/json", "{\"note\":\"ok\"}");
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             f.vigil.clock.advance(Duration.ofSeconds(1));

@@ -29,7 +29,7 @@ class PagerDutyEventTest {
 
     private static JsonNode send(Notification n) throws Exception {
         try (Receiver pd = new Receiver()) {
-            PagerDutyChannel c = new PagerDutyChannel("pagerduty", new ChannelSettings("pagerduty", null, null, Duration.ofSeconds(5)),
+            PagerDutyChannel c = new PagerDutyChannel("pagerduty", new ChannelSettings("pagerduty", null, null, Duration.ofSeconds(5), null),
                     new PagerDutyChannel.Config("rk-1", pd.url("/v2/enqueue")), "http://vigil.example/");
             Delivery d = c.deliver(n);
             assertThat(d.ok()).as(d.detail()).isTrue();

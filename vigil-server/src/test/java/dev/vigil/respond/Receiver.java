@@ -34,6 +34,8 @@ final class Receiver implements AutoCloseable {
     final List<Request> requests = new CopyOnWriteArrayList<>();
     /** Requests answered with a failure (not recorded in {@link #requests}). */
     final AtomicInteger refused = new AtomicInteger();
+    /** The requests answered with a failure, for what stays the same across retries (idempotency keys). */
+    final List<Request> refusedRequests = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile int failureStatus = 503;
     private volatile String answer = "{}";
@@ -47,6 +49,7 @@ final class Receiver implements AutoCloseable {
             byte[] out;
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 refused.incrementAndGet();
+                refusedRequests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
                 status = failureStatus;
                 out = (status == 503 ? "unavailable" : "refused").getBytes(StandardCharsets.UTF_8);
             } else {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SlackMessageTest {
     private static JsonNode send(dev.vigil.notify.Notification n) throws Exception {
         try (Receiver slack = new Receiver()) {
-            SlackChannel c = new SlackChannel("slack", new ChannelSettings("slack", null, null, Duration.ofSeconds(5)),
+            SlackChannel c = new SlackChannel("slack", new ChannelSettings("slack", null, null, Duration.ofSeconds(5), null),
                     new SlackChannel.Config(slack.url("/hook")));
             Delivery d = c.deliver(n);
             assertThat(d.ok()).as(d.detail()).isTrue();

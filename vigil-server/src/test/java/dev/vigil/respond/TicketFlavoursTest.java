@@ -25,7 +25,7 @@ class TicketFlavoursTest {
             List.of(new Incident.TimelineEntry(T, Incident.TimelineEntry.Type.DETECTED, "vigil", "matching event")), null, false, null);
 
     private static TicketChannel channel(String url, String flavour, String project) {
-        return new TicketChannel("t", new ChannelSettings("ticket", null, null, Duration.ofSeconds(5)),
+        return new TicketChannel("t", new ChannelSettings("ticket", null, null, Duration.ofSeconds(5), null),
                 new TicketChannel.Config(url, flavour, "tok-123", project));
     }
 
@@ -80,6 +80,7 @@ class TicketFlavoursTest {
         }
         Delivery unreachable = channel("http://127.0.0.1:1/nothing-listens", "generic", null).deliver(ticket());
         assertThat(unreachable.recoverable()).isTrue(); // connection refused: the system may come back
+        assertThat(unreachable.detail()).isEqualTo("connection refused to 127.0.0.1:1"); // the cause, not "network error: null"
     }
 
     @Test

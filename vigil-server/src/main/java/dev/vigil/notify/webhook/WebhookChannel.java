@@ -45,12 +45,16 @@ public final class WebhookChannel extends ConfiguredChannel {
         body.put("type", n.kind() == Notification.Kind.DIGEST ? "digest" : "incident");
         body.put("transition", n.transition());
         body.put("link", n.link());
+        if (n.delivery() != null) body.put("delivery", n.delivery());
         if (n.incident() != null) body.set("incident", Json.MAPPER.valueToTree(n.incident()));
         if (n.kind() == Notification.Kind.DIGEST) body.set("incidents", Json.MAPPER.valueToTree(n.digest()));
         String json = body.toString();
         String timestamp = Long.toString(clock.instant().getEpochSecond());
-        Map<String, String> headers = config.secret() == null ? Map.of("X-Vigil-Timestamp", timestamp)
-                : Map.of("X-Vigil-Timestamp", timestamp, "X-Vigil-Signature", "sha256=" + sign(config.secret(), timestamp + "." + json));
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("X-Vigil-Timestamp", timestamp);
+        if (config.secret() != null) headers.put("X-Vigil-Signature", "sha256=" + sign(config.secret(), timestamp + "." + json));
+        // The same on every attempt of this delivery and after a restart: receivers drop what they have seen.
+        if (n.delivery() != null) headers.put("Idempotency-Key", n.delivery());
         return HttpDelivery.post(config.url(), json, headers, settings.timeout()).delivery();
     }
 
