@@ -10,6 +10,7 @@ import dev.vigil.config.Json;
 import java.time.Clock;
 import dev.vigil.metrics.VigilMetrics;
 import dev.vigil.control.ControlPlane;
+import dev.vigil.detection.AgentForgetter;
 import dev.vigil.detection.RuleService;
 import dev.vigil.incident.IncidentManager;
 import dev.vigil.ingest.FleetUsage;
@@ -41,7 +42,7 @@ public final class HttpApi {
     /** The pipeline's stages, which the routes serve and drive; {@code dev.vigil.server.Pipeline} builds them. */
     public record Stages(IngestService ingest, EventLog eventLog, RuleService rules, IncidentManager incidents, ControlPlane control,
                          FleetUsage usage, AgentRegistry agents, OperatorFeed feed, ResponseStats stats, ReviewQueue review,
-                         WeeklyReport weekly) {}
+                         WeeklyReport weekly, AgentForgetter forgetter) {}
 
     /**
      * @param p     the pipeline's stages
@@ -55,7 +56,7 @@ public final class HttpApi {
         TraceRoutes traces = new TraceRoutes(new OtlpTraceIngest(p.ingest(), config.ingest(), metrics), maxBody);
         IncidentRoutes incidents = new IncidentRoutes(p.incidents());
         RuleRoutes rules = new RuleRoutes(p.rules(), p.incidents().store(), clock);
-        AgentRoutes agents = new AgentRoutes(p.control(), p.usage(), p.incidents(), p.agents(), clock);
+        AgentRoutes agents = new AgentRoutes(p.control(), p.usage(), p.incidents(), p.agents(), p.forgetter(), clock);
         ReportRoutes reports = new ReportRoutes(p.stats(), p.review(), p.weekly(), clock);
         RouteRole[] metricsRoles = config.metrics().requireAuth() ? new RouteRole[] {Role.OPERATOR} : new RouteRole[0];
 
@@ -103,6 +104,7 @@ public final class HttpApi {
             routes.sse("/v1/agents/{id}/control/stream", agents::stream, Role.AGENT);
             cfg.routes.post("/v1/agents/{id}/pause", agents::pause, Role.OPERATOR);
             cfg.routes.post("/v1/agents/{id}/resume", agents::resume, Role.OPERATOR);
+            cfg.routes.post("/v1/agents/{id}/forget", agents::forget, Role.OPERATOR);
 
             routes.get("/v1/review", reports::review, Role.OPERATOR);
             routes.get("/v1/reports/weekly", reports::weekly, Role.OPERATOR);
