@@ -204,8 +204,13 @@ public final class DrillRunner {
                 problems.add(agent + ": " + e.getMessage());
             }
         }
-        progress.note("cleaned up drill run " + runId + ": " + resolved + " incidents resolved, " + resumed + " agents resumed, "
-                + forgotten + " of " + agents.size() + " agents forgotten" + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
+        progress.note("cleaned up drill run " + runId + ": " + count(resolved, "incident") + " resolved, " + count(resumed, "agent")
+                + " resumed, " + forgotten + " of " + count(agents.size(), "agent") + " forgotten"
+                + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private int resolveOpen(String agent, String note, List<String> problems) {
