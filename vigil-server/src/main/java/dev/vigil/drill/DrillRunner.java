@@ -119,8 +119,8 @@ public final class DrillRunner {
             a = new RemoteTarget(url, key).ask("/v1/incidents?limit=1");
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return "cannot reach a Vigil at " + url + ": " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : " " + cause.getMessage());
+            return "cannot reach a Vigil at " + url + " (" + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + "): is it running, and is --url right?";
         }
         String error = a.json() != null && a.json().path("error").isTextual() ? a.json().get("error").textValue() : a.body();
         return switch (a.status()) {
