@@ -80,6 +80,47 @@ public final class DetectionEngine {
         rules = next.enabled();
     }
 
+    /**
+     * Forgets an agent: drops the state and timers of every group of every rule that groups by
+     * {@code agent} and whose group is this agent's, so nothing it sent counts any more and no
+     * timer (an absence) fires for it. Rules that do not group by agent keep their state: the
+     * agent's events are mixed with others' there.
+     *
+     * @return how many groups were dropped
+     */
+    public int forgetAgent(String agent) {
+        String segment = "agent=" + escape(agent);
+        int dropped = 0;
+        for (Rule rule : rules) {
+            int index = -1;
+            for (int i = 0; i < rule.groupBy().size(); i++) {
+                if (rule.groupBy().get(i).name().equals("agent")) index = i;
+            }
+            if (index < 0) continue;
+            int at = index;
+            dropped += state.deleteGroups(rule.id(), group -> segment.equals(segmentOf(group, at)));
+        }
+        return dropped;
+    }
+
+    /** The {@code index}th {@code name=value} of a group key, its value still escaped; null when there is none. */
+    private static String segmentOf(String group, int index) {
+        int start = 0;
+        int n = 0;
+        for (int i = 0; i <= group.length(); i++) {
+            if (i < group.length() && group.charAt(i) == '\\') {
+                i++; // an escaped character, never a separator
+                continue;
+            }
+            if (i == group.length() || group.charAt(i) == ',') {
+                if (n == index) return group.substring(start, i);
+                n++;
+                start = i + 1;
+            }
+        }
+        return null;
+    }
+
     /** Runs every rule over one event; {@code now} is processing time. */
     public List<Signal> onEvent(Event event, Instant now) {
         Map<String, Object> vars = EventVariables.bind(event, agents);

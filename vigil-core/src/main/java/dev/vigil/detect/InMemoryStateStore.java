@@ -144,6 +144,22 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
+    public int deleteGroups(String rule, java.util.function.Predicate<String> group) {
+        forgetLast();
+        LinkedHashMap<String, Slot> groups = groups(rule, false);
+        if (groups == null) return 0;
+        int deleted = 0;
+        for (Iterator<String> it = groups.keySet().iterator(); it.hasNext(); ) {
+            String g = it.next();
+            if (!group.test(g)) continue;
+            it.remove();
+            cancelTimer(new StateKey(rule, g));
+            deleted++;
+        }
+        return deleted;
+    }
+
+    @Override
     public void dropRule(String rule) {
         forgetLast();
         LinkedHashMap<String, Slot> groups = rules.remove(rule);

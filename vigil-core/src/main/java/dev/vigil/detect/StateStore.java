@@ -27,6 +27,14 @@ public interface StateStore {
     /** Deletes the state of every key of {@code rule} that has not been put since {@code before}. */
     void evictIdle(String rule, Instant before);
 
+    /**
+     * Deletes the state and timers of every group of {@code rule} that {@code group} accepts (it
+     * is given the group's key, such as {@code agent=billing-bot,task=refund-4471}).
+     *
+     * @return how many groups were deleted
+     */
+    int deleteGroups(String rule, java.util.function.Predicate<String> group);
+
     /** Deletes all state and timers of a rule (it was removed or changed). */
     void dropRule(String rule);
 

@@ -420,4 +420,34 @@ class DetectionEngineTest {
         List<Signal> signals = h.feed(event(2, FAIL));
         assertThat(signals).extracting(s -> s.rule().id()).containsExactly("storm"); // "other" starts over
     }
+
+    /** Forgetting an agent drops its groups in every rule grouped by agent, wherever agent is in the key, and nobody else's. */
+    @Test
+    void aForgottenAgentsStateAndTimersAreGone() {
+        Fixtures.Harness h = new Fixtures.Harness(rules("""
+                rules:
+                  - {id: silent, severity: medium, category: performance, group_by: [agent], absent: {for: 10m}}
+                  - {id: loop, severity: high, category: loop, match: 'event.kind == "tool_call"', group_by: [run, agent],
+                     repeat: {same: [tool], at_least: 2, within: 2m}}
+                  - {id: fleet, severity: low, category: performance, match: 'event.kind == "tool_call"', group_by: [tool],
+                     count: {at_least: 100, within: 1m}}
+                """));
+        // "a,b" escapes to a\,b: a key that must not be mistaken for agent "a" with more after it.
+        for (String agent : List.of("a", "a,b", "a=b", "b")) {
+            h.engine.onEvent(event(0, "\"agent\":\"" + agent + "\",\"run\":\"r,1\",\"kind\":\"tool_call\",\"tool\":\"t\""), T0);
+        }
+        assertThat(h.store.groups("loop")).isEqualTo(4);
+
+        assertThat(h.engine.forgetAgent("a")).isEqualTo(2); // silent and loop; fleet is grouped by tool, not agent
+        assertThat(h.store.groups("silent")).isEqualTo(3);
+        assertThat(h.store.groups("loop")).isEqualTo(3);
+        assertThat(h.store.groups("fleet")).isEqualTo(1);
+        assertThat(h.engine.forgetAgent("a")).isZero();
+        // The loop of "a" starts over: one more call is not the second of two.
+        assertThat(h.engine.onEvent(event(1, "\"agent\":\"a\",\"run\":\"r,1\",\"kind\":\"tool_call\",\"tool\":\"t\""), T0)).isEmpty();
+        assertThat(h.engine.forgetAgent("a,b")).isEqualTo(2);
+
+        List<Signal> silent = h.engine.advance(T0.plus(Duration.ofMinutes(11)));
+        assertThat(silent).extracting(sig -> sig.trigger().agent()).containsExactlyInAnyOrder("a", "a=b", "b"); // "a" sent again since
+    }
 }

@@ -3,6 +3,7 @@ package dev.vigil.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.control.ControlDocument;
 import dev.vigil.control.ControlPlane;
+import dev.vigil.detection.AgentForgetter;
 import dev.vigil.incident.Incident.TimelineEntry.Type;
 import dev.vigil.incident.IncidentManager;
 import dev.vigil.ingest.FleetUsage;
@@ -24,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-/** The fleet ({@code /v1/agents}) and the control plane: documents, their SSE stream, pause and resume. */
+/** The fleet ({@code /v1/agents}) and the control plane: documents, their SSE stream, pause, resume and forget. */
 final class AgentRoutes {
     /** Idle streams get a comment this often, so proxies keep them open and dead clients are found. */
     private static final int KEEP_ALIVE_SECONDS = 15;
@@ -32,6 +33,7 @@ final class AgentRoutes {
     private final FleetUsage fleet;
     private final IncidentManager incidents;
     private final AgentRegistry registry;
+    private final AgentForgetter forgetter;
     private final Clock clock;
     /** Open control streams, ended by {@link #closeStreams} when the server stops. */
     private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
@@ -49,11 +51,13 @@ final class AgentRoutes {
     /** How long stopping waits for accepted streams to reach their handler; they take microseconds. */
     private static final long OPENING_WAIT_NANOS = 2_000_000_000L;
 
-    AgentRoutes(ControlPlane control, FleetUsage fleet, IncidentManager incidents, AgentRegistry registry, Clock clock) {
+    AgentRoutes(ControlPlane control, FleetUsage fleet, IncidentManager incidents, AgentRegistry registry, AgentForgetter forgetter,
+                Clock clock) {
         this.control = control;
         this.fleet = fleet;
         this.incidents = incidents;
         this.registry = registry;
+        this.forgetter = forgetter;
         this.clock = clock;
     }
 
@@ -154,6 +158,15 @@ final class AgentRoutes {
         ControlPlane.Resumed r = control.resume(ctx.pathParam("id"), reason(ctx, "resumed"));
         if (r.reverted() != null) incidents.record(r.reverted(), Type.REVERTED, Authenticator.principal(ctx).name(), r.describe());
         ctx.json(r.document());
+    }
+
+    /** Drops what detection, the fleet figures and the control plane hold of the agent; 409 while it is paused. */
+    void forget(Context ctx) {
+        try {
+            ctx.json(forgetter.forget(ctx.pathParam("id")));
+        } catch (ControlPlane.Paused e) {
+            throw new ApiException(409, e.getMessage());
+        }
     }
 
     private static String reason(Context ctx, String what) {

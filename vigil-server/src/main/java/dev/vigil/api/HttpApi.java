@@ -10,6 +10,7 @@ import dev.vigil.config.Json;
 import java.time.Clock;
 import dev.vigil.metrics.VigilMetrics;
 import dev.vigil.control.ControlPlane;
+import dev.vigil.detection.AgentForgetter;
 import dev.vigil.detection.RuleService;
 import dev.vigil.incident.IncidentManager;
 import dev.vigil.ingest.FleetUsage;
@@ -41,7 +42,7 @@ public final class HttpApi {
     /** The pipeline's stages, which the routes serve and drive; {@code dev.vigil.server.Pipeline} builds them. */
     public record Stages(IngestService ingest, EventLog eventLog, RuleService rules, IncidentManager incidents, ControlPlane control,
                          FleetUsage usage, AgentRegistry agents, OperatorFeed feed, ResponseStats stats, ReviewQueue review,
-                         WeeklyReport weekly) {}
+                         WeeklyReport weekly, AgentForgetter forgetter) {}
 
     /**
      * @param p     the pipeline's stages
@@ -55,7 +56,7 @@ public final class HttpApi {
         TraceRoutes traces = new TraceRoutes(new OtlpTraceIngest(p.ingest(), config.ingest(), metrics), maxBody);
         IncidentRoutes incidents = new IncidentRoutes(p.incidents());
         RuleRoutes rules = new RuleRoutes(p.rules(), p.incidents().store(), clock);
-        AgentRoutes agents = new AgentRoutes(p.control(), p.usage(), p.incidents(), p.agents(), clock);
+        AgentRoutes agents = new AgentRoutes(p.control(), p.usage(), p.incidents(), p.agents(), p.forgetter(), clock);
         ReportRoutes reports = new ReportRoutes(p.stats(), p.review(), p.weekly(), clock);
         RouteRole[] metricsRoles = config.metrics().requireAuth() ? new RouteRole[] {Role.OPERATOR} : new RouteRole[0];
 
@@ -79,7 +80,8 @@ public final class HttpApi {
             cfg.routes.beforeMatched(auth::check);
             ApiRoutes routes = new ApiRoutes(cfg.routes); // GET routes answer HEAD alike; SSE routes insist on Accept
 
-            routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            // The server's clock too: a drill against it stamps its events on this clock, not the client's.
+            routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok", "time", clock.instant().toString())));
             routes.get("/readyz", ctx -> {
                 boolean up = ready.getAsBoolean();
                 ctx.status(up ? 200 : 503).json(Map.of("status", up ? "ready" : "unavailable"));
@@ -103,6 +105,7 @@ public final class HttpApi {
             routes.get("/v1/agents/{id}/control/stream", agents::openStream, Role.AGENT); // SSE, counted while it opens
             cfg.routes.post("/v1/agents/{id}/pause", agents::pause, Role.OPERATOR);
             cfg.routes.post("/v1/agents/{id}/resume", agents::resume, Role.OPERATOR);
+            cfg.routes.post("/v1/agents/{id}/forget", agents::forget, Role.OPERATOR);
 
             routes.get("/v1/review", reports::review, Role.OPERATOR);
             routes.get("/v1/reports/weekly", reports::weekly, Role.OPERATOR);

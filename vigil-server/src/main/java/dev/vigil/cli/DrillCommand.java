@@ -54,7 +54,8 @@ final class DrillCommand implements Runnable {
         @Option(names = "--url", description = "a running Vigil; events are marked as drills, so nobody is paged")
         String url;
 
-        @Option(names = "--key", defaultValue = "${env:VIGIL_ADMIN_KEY}", description = "admin key for --url (default: $VIGIL_ADMIN_KEY)")
+        @Option(names = "--key", defaultValue = "${env:VIGIL_ADMIN_KEY}",
+                description = "an operator or admin key of the server at --url (default: $VIGIL_ADMIN_KEY)")
         String key;
 
         @Option(names = "--json", description = "one JSON object per case")
@@ -63,31 +64,85 @@ final class DrillCommand implements Runnable {
         @Option(names = "--verbose", description = "log what the servers do (to standard error); otherwise only warnings")
         boolean verbose;
 
+        private static final String ROW = "%-36s %-7s %12s %10s  %s%n";
+
         @Override
         public Integer call() throws IOException {
             Logging.toStandardError(verbose);
             PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             DrillFile drills;
             try {
                 drills = load(files);
             } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println("vigil: " + e.getMessage());
+                err.println("vigil: " + e.getMessage());
                 return 2;
             }
-            DrillRunner runner = url == null ? DrillRunner.embedded(drills.agents()) : DrillRunner.remote(url, key);
-            List<DrillRunner.Result> results = runner.run(drills.drills());
-            if (json) {
-                for (DrillRunner.Result r : results) out.println(Json.MAPPER.writeValueAsString(r));
+            DrillRunner runner;
+            Thread cleanUpOnExit = null;
+            if (url == null) {
+                runner = DrillRunner.embedded(drills.agents());
             } else {
-                out.printf("%-36s %-7s %12s %10s  %s%n", "CASE", "RESULT", "DETECTION", "ACTION", "DETAIL");
-                for (DrillRunner.Result r : results) {
-                    out.printf("%-36s %-7s %12s %10s  %s%n", r.name(), r.skipped() ? "skip" : r.passed() ? "pass" : "FAIL",
-                            r.detectionMs() == null ? "-" : r.detectionMs() + " ms", r.actionMs() == null ? "-" : r.actionMs() + " ms", r.message());
+                String problem = DrillRunner.checkRemote(url, key); // one request, before any case sends anything
+                if (problem != null) {
+                    err.println("vigil: " + problem);
+                    return 2;
+                }
+                runner = DrillRunner.remote(url, key, drills.agents());
+                // Interrupted (Ctrl-C), the run still resolves, resumes and forgets what it did to the server.
+                DrillRunner r = runner;
+                cleanUpOnExit = new Thread(() -> r.cleanUp(new Progress(out, err, json, true)), "vigil-drill-clean-up");
+                Runtime.getRuntime().addShutdownHook(cleanUpOnExit);
+            }
+            if (!json) {
+                out.printf(ROW, "CASE", "RESULT", "DETECTION", "ACTION", "DETAIL");
+                out.flush();
+            }
+            List<DrillRunner.Result> results = runner.run(drills.drills(), new Progress(out, err, json, url != null));
+            if (cleanUpOnExit != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanUpOnExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run; it cleans up nothing twice
                 }
             }
             long failed = results.stream().filter(r -> !r.passed()).count();
-            (json ? spec.commandLine().getErr() : out).println(results.size() + " cases, " + failed + " failed");
+            (json ? err : out).println(results.size() + " cases, " + failed + " failed");
             return failed == 0 ? 0 : 1;
+        }
+
+        /**
+         * Each case's row (or JSON object) on standard output as soon as it is known; against a
+         * running server, where cases take seconds, a line on standard error as each starts.
+         */
+        private record Progress(PrintWriter out, PrintWriter err, boolean json, boolean remote) implements DrillRunner.Progress {
+            @Override
+            public void started(int index, int total, DrillFile.Case c) {
+                if (!remote) return;
+                err.println("[" + index + "/" + total + "] " + c.name() + " …");
+                err.flush();
+            }
+
+            @Override
+            public void finished(DrillRunner.Result r) {
+                if (json) {
+                    try {
+                        out.println(Json.MAPPER.writeValueAsString(r));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                } else {
+                    out.printf(ROW, r.name(), r.skipped() ? "skip" : r.passed() ? "pass" : "FAIL",
+                            r.detectionMs() == null ? "-" : r.detectionMs() + " ms", r.actionMs() == null ? "-" : r.actionMs() + " ms", r.message());
+                }
+                out.flush();
+            }
+
+            @Override
+            public void note(String line) {
+                err.println(line);
+                err.flush();
+            }
         }
     }
 

@@ -125,6 +125,38 @@ public final class ControlPlane {
         return out;
     }
 
+    /**
+     * Deletes the agent's stored document (it reads as {@link ControlDocument#initial} again):
+     * for an agent that is gone, such as a drill's. Refused while the agent is paused, so
+     * forgetting never lets a paused agent run: resume it first.
+     *
+     * @return whether there was a stored document
+     * @throws Paused when the agent is paused
+     */
+    public boolean forget(String agent) {
+        synchronized (locks.computeIfAbsent(agent, a -> new Object())) {
+            ControlDocument current = cache.get(agent);
+            if (current == null) return false;
+            if (current.paused()) throw new Paused(agent);
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement s = c.prepareStatement("DELETE FROM agent_control WHERE agent = ?")) {
+                s.setString(1, agent);
+                s.executeUpdate();
+            } catch (SQLException e) {
+                throw new StorageException("deleting the control document of " + agent + " failed: " + e.getMessage(), e);
+            }
+            cache.remove(agent);
+            return true;
+        }
+    }
+
+    /** Refused: the agent is paused, and forgetting it would let it run. */
+    public static final class Paused extends IllegalStateException {
+        public Paused(String agent) {
+            super("agent " + agent + " is paused: resume it before forgetting it");
+        }
+    }
+
     /** Calls {@code listener} with the current document now and with every later version, until unsubscribed. */
     public Runnable subscribe(String agent, Consumer<ControlDocument> listener) {
         List<Consumer<ControlDocument>> list = subscribers.computeIfAbsent(agent, a -> new CopyOnWriteArrayList<>());

@@ -15,7 +15,8 @@ import java.util.List;
  * A drill file: cases of what to inject and what must follow (DESIGN §9).
  *
  * <pre>
- * agents: [{id: spender, budget_usd_per_day: 5}]      # registry entries the embedded server gets
+ * agents: [{id: spender, budget_usd_per_day: 5}]      # registry entries the embedded server gets (a running server's
+ *                                                     # cases that send as these agents are skipped: it has no such entry)
  * drills:
  *   - name: task-failure-storm, failed retry
  *     description: ...
@@ -53,7 +54,11 @@ public record DrillFile(List<JsonNode> agents, List<Case> drills) {
         }
     }
 
-    /** One injection, at {@code at} after the case starts (virtual time when embedded). */
+    /**
+     * One injection, at {@code at} after the case starts: virtual time when embedded; against a
+     * running server, the events' {@code ts} (they are all sent at once) and real waiting only
+     * for {@code advance}.
+     */
     public record Step(String at, JsonNode event, String malformed, Flood flood, Integer channelFails, Answer answerRetry,
                        Boolean advance) {
         public Step {

@@ -37,6 +37,20 @@ abstract class HttpTarget implements Target {
         }
     }
 
+    /** A GET's status and body (its JSON, or null when it is not JSON). */
+    record Answer(int status, String body, JsonNode json) {}
+
+    Answer ask(String path) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl.get() + path)).GET());
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            json = null;
+        }
+        return new Answer(r.statusCode(), r.body(), json);
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder b) {
         try {
             return http.send(b.header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(),

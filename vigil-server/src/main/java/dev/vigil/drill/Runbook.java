@@ -40,7 +40,12 @@ public final class Runbook {
             if (r.runbook() != null) md.append("What to do:\n\n").append(indent(r.runbook().strip())).append("\n");
         }
         md.append("\n## Drills\n\nRun them with `vigil drill run` (embedded, on a virtual clock) or against a running server with\n"
-                + "`vigil drill run --url URL --key KEY` (events are marked as drill traffic: nobody is paged).\n");
+                + "`vigil drill run --url URL --key KEY` (an operator or admin key; events are marked as drill\n"
+                + "traffic: nobody is paged). Against a running server, a case that needs the virtual clock, a\n"
+                + "registry entry from the drill file or a channel the server lacks is skipped, saying why; when the\n"
+                + "run ends, every drill incident is resolved with a note, every paused drill agent resumed and every\n"
+                + "drill agent forgotten (`POST /v1/agents/{id}/forget`), so nothing of the drill stays open or raises\n"
+                + "`agent-silent` later.\n");
         for (DrillFile.Case c : drills) {
             md.append("\n### ").append(c.name()).append("\n\n");
             if (c.description() != null) md.append(c.description().strip()).append("\n\n");

@@ -59,6 +59,11 @@ public final class FleetUsage {
         return s;
     }
 
+    /** Drops the agent's figures; returns whether there were any. */
+    public synchronized boolean forget(String agent) {
+        return agents.remove(agent) != null;
+    }
+
     public synchronized List<String> agents() {
         return new ArrayList<>(agents.keySet());
     }

@@ -9,6 +9,7 @@ import dev.vigil.detect.DetectionEngine;
 import dev.vigil.detect.InMemoryStateStore;
 import dev.vigil.detect.Signal;
 import dev.vigil.detect.SignalSink;
+import dev.vigil.detection.AgentForgetter;
 import dev.vigil.detection.DetectionLoop;
 import dev.vigil.detection.DetectionPosition;
 import dev.vigil.detection.DetectionQueue;
@@ -173,7 +174,8 @@ public final class Pipeline implements AutoCloseable {
         position.resume(start, committed, longestWindow(rules).plus(d.outOfOrder()));
 
         HttpApi.Stages parts = new HttpApi.Stages(ingest, eventLog, ruleService, incidents, control, usage, agents, feed, stats,
-                new ReviewQueue(incidentStore, outbox, clock), new WeeklyReport(incidentStore, clock));
+                new ReviewQueue(incidentStore, outbox, clock), new WeeklyReport(incidentStore, clock),
+                new AgentForgetter(engine, detection, usage, control));
         // Closed in flow order: commit what was accepted, detect on it, respond to it, finish deliveries.
         return new Pipeline(parts, List.of(eventLog, detection, response, runner), detection, inbox, runner, self, timers);
     }

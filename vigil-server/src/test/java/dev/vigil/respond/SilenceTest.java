@@ -59,4 +59,41 @@ class SilenceTest {
 
         assertThat(vigil.incidents("?rule=agent-silent")).extracting(i -> i.get("agent").textValue()).containsExactly("free");
     }
+
+    /**
+     * {@code POST /v1/agents/{id}/forget} drops what detection holds of an agent (its silence
+     * timer among it), its figures and its control document; a paused agent is refused.
+     */
+    @Test
+    void aForgottenAgentsSilenceRaisesNothing() throws InterruptedException {
+        vigil = TestVigil.start(data, null, "");
+        vigil.accept("[{\"agent\":\"gone\",\"kind\":\"tool_call\",\"tool\":\"search\",\"tokens\":{\"input\":10,\"output\":5}},"
+                + "{\"agent\":\"stays\",\"kind\":\"heartbeat\"},{\"agent\":\"held\",\"kind\":\"heartbeat\"}]");
+        assertThat(vigil.post("/v1/agents/gone/pause", OPERATOR, "application/json", "{\"reason\":\"drill\"}").status()).isEqualTo(200);
+        assertThat(vigil.post("/v1/agents/held/pause", OPERATOR, "application/json", "{\"reason\":\"maintenance\"}").status()).isEqualTo(200);
+
+        assertThat(vigil.post("/v1/agents/gone/forget", null, null, "").status()).isEqualTo(401);
+        assertThat(vigil.post("/v1/agents/gone/forget", TestVigil.AGENT, null, "").status()).isEqualTo(403);
+        TestVigil.Response paused = vigil.post("/v1/agents/gone/forget", OPERATOR, null, "");
+        assertThat(paused.status()).isEqualTo(409);
+        assertThat(paused.json().get("error").textValue()).isEqualTo("agent gone is paused: resume it before forgetting it");
+
+        assertThat(vigil.post("/v1/agents/gone/resume", OPERATOR, "application/json", "{\"reason\":\"drill over\"}").status()).isEqualTo(200);
+        TestVigil.Response forgotten = vigil.post("/v1/agents/gone/forget", OPERATOR, null, "");
+        assertThat(forgotten.status()).as(forgotten.toString()).isEqualTo(200);
+        assertThat(forgotten.json().get("agent").textValue()).isEqualTo("gone");
+        assertThat(forgotten.json().get("detection_groups").intValue()).isPositive(); // agent-silent's at least
+        assertThat(forgotten.json().get("usage").booleanValue()).isTrue();
+        assertThat(forgotten.json().get("control_document").booleanValue()).isTrue();
+        assertThat(vigil.get("/v1/agents", OPERATOR).json().get("agents").findValuesAsText("agent")).containsExactly("held", "stays");
+        assertThat(vigil.get("/v1/agents/gone/control", OPERATOR).json().get("version").longValue()).isZero();
+        // Forgetting again, or an agent never seen, forgets nothing and is no error.
+        JsonNode again = vigil.post("/v1/agents/gone/forget", OPERATOR, null, "").json();
+        assertThat(again.get("detection_groups").intValue()).isZero();
+        assertThat(again.get("usage").booleanValue()).isFalse();
+
+        vigil.clock.advance(Duration.ofMinutes(15));
+        vigil.server.pipeline().awaitQuiet();
+        assertThat(vigil.incidents("?rule=agent-silent")).extracting(i -> i.get("agent").textValue()).containsExactly("stays");
+    }
 }
