@@ -5,6 +5,7 @@ import dev.vigil.incident.Incident.TimelineEntry.Type;
 import dev.vigil.incident.IncidentStore;
 import dev.vigil.playbook.Action;
 import dev.vigil.respond.Outbox;
+import dev.vigil.respond.OutboxEntry;
 import dev.vigil.respond.Task;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,7 +70,7 @@ public final class ResponseStats {
 
         Map<String, Integer> actions = new TreeMap<>();
         Set<String> retried = new HashSet<>();
-        for (Outbox.Entry e : outbox.createdSince(since)) {
+        for (OutboxEntry e : outbox.createdSince(since)) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             if (i == null) continue;
             actions.merge(e.status().wire(), 1, Integer::sum);
@@ -114,14 +115,14 @@ public final class ResponseStats {
             tallies[b].incident(i);
             incidentsIn[b]++;
         }
-        for (Outbox.Entry e : outbox.created(from, to.plus(ACTIONS_WITHIN))) {
+        for (OutboxEntry e : outbox.created(from, to.plus(ACTIONS_WITHIN))) {
             Incident i = e.incident() == null ? null : byId.get(e.incident());
             int b = i == null ? -1 : bucket.applyAsInt(i.detectedAt());
             if (b >= 0) tallies[b].action(i, e);
             if (e.channel() == null) continue;
-            int failedIn = e.status() == Outbox.Status.FAILED ? bucket.applyAsInt(e.doneAt()) : -1;
+            int failedIn = e.status() == OutboxEntry.Status.FAILED ? bucket.applyAsInt(e.doneAt()) : -1;
             if (failedIn >= 0) failures[failedIn]++;
-            int plannedIn = e.status() == Outbox.Status.DONE && e.attempts() > 1 ? bucket.applyAsInt(e.createdAt()) : -1;
+            int plannedIn = e.status() == OutboxEntry.Status.DONE && e.attempts() > 1 ? bucket.applyAsInt(e.createdAt()) : -1;
             if (plannedIn >= 0) retries[plannedIn] += e.attempts() - 1;
         }
 
@@ -158,8 +159,8 @@ public final class ResponseStats {
         }
 
         /** Action latency: from the incident's detection to the action done. */
-        void action(Incident i, Outbox.Entry e) {
-            if (e.status() == Outbox.Status.DONE && e.doneAt() != null) action.add(Math.max(0, Duration.between(i.detectedAt(), e.doneAt()).toMillis()));
+        void action(Incident i, OutboxEntry e) {
+            if (e.status() == OutboxEntry.Status.DONE && e.doneAt() != null) action.add(Math.max(0, Duration.between(i.detectedAt(), e.doneAt()).toMillis()));
         }
 
         Double accuracy() {

@@ -5,6 +5,7 @@ import dev.vigil.incident.IncidentStore;
 import dev.vigil.playbook.Action;
 import dev.vigil.respond.DigestWindow;
 import dev.vigil.respond.Outbox;
+import dev.vigil.respond.OutboxEntry;
 import dev.vigil.respond.Task;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,7 @@ public final class ReviewQueue {
     public List<Batch> batches() {
         Instant now = clock.instant();
         Map<DigestWindow, List<Incident>> byWindow = new TreeMap<>(Comparator.comparing(DigestWindow::start).reversed());
-        for (Outbox.Entry e : outbox.batches(now.minus(LOOK_BACK), now.plusSeconds(1))) {
+        for (OutboxEntry e : outbox.batches(now.minus(LOOK_BACK), now.plusSeconds(1))) {
             if (!(e.task() instanceof Task.Recorded r && r.action() instanceof Action.Batch b)) continue;
             Incident i = incidents.get(e.incident()).orElse(null);
             if (i == null || !i.active()) continue;

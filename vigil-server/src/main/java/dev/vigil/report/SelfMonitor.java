@@ -10,6 +10,7 @@ import dev.vigil.event.InvalidEventException;
 import dev.vigil.config.Json;
 import dev.vigil.incident.Incident;
 import dev.vigil.respond.Outbox;
+import dev.vigil.respond.OutboxEntry;
 import dev.vigil.rule.Rule;
 import dev.vigil.rule.RuleParser;
 import dev.vigil.time.Durations;
@@ -105,7 +106,7 @@ public final class SelfMonitor {
         outbox.failingChannels(clock.instant().minus(meta.channelFailingAfter())).forEach((channel, error) -> signals.add(
                 signal("channel_failing", channel, 1, channel + " has been failing for more than " + Durations.format(meta.channelFailingAfter())
                         + "; its deliveries are retried: " + error)));
-        long failures = outbox.createdSince(since).stream().filter(e -> e.status() == Outbox.Status.FAILED && e.channel() != null).count();
+        long failures = outbox.createdSince(since).stream().filter(e -> e.status() == OutboxEntry.Status.FAILED && e.channel() != null).count();
         if (failures >= meta.channelFailures()) {
             signals.add(signal("channel_failures", failures, failures + " deliveries given up in the last " + Durations.format(meta.window())
                     + " (threshold " + meta.channelFailures() + ")"));

@@ -41,17 +41,17 @@ public final class ActionRunner implements AutoCloseable {
 
     /** Carries out one entry; the {@link Dispatcher} implements it. */
     public interface Handler {
-        Delivery run(Outbox.Entry entry);
+        Delivery run(OutboxEntry entry);
 
         /** How long a failing entry is retried, from when it was planned: its channel's horizon, or null for the default. */
-        Duration retryFor(Outbox.Entry entry);
+        Duration retryFor(OutboxEntry entry);
 
         /**
          * After the entry's final outcome: done, failed for good, or recorded at planning.
          *
          * @param ticket for a ticket opened: its id or URL
          */
-        void finished(Outbox.Entry outcome, String ticket);
+        void finished(OutboxEntry outcome, String ticket);
     }
 
     private final Outbox outbox;
@@ -84,9 +84,9 @@ public final class ActionRunner implements AutoCloseable {
      * one runs now, unless an earlier entry of its lane is under way or every slot is taken (then
      * the poll runs it); one recorded at planning is reported finished. Never waits for a delivery.
      */
-    void submit(Outbox.Entry entry) {
+    void submit(OutboxEntry entry) {
         if (!outbox.insert(entry)) return;
-        if (entry.status() != Outbox.Status.PENDING) {
+        if (entry.status() != OutboxEntry.Status.PENDING) {
             handler.finished(entry, null);
             return;
         }
@@ -94,7 +94,7 @@ public final class ActionRunner implements AutoCloseable {
         start(entry);
     }
 
-    private void start(Outbox.Entry entry) {
+    private void start(OutboxEntry entry) {
         if (!slots.tryAcquire()) return; // the lane stays busy; the poll starts the entry when a slot frees
         if (!running.add(entry.id())) {
             slots.release();
@@ -107,13 +107,13 @@ public final class ActionRunner implements AutoCloseable {
      * Expires the incident's moot entries (see {@link Outbox#moot}) that are not being delivered
      * right now, frees their lanes and reports them finished; returns them.
      */
-    List<Outbox.Entry> expireMoot(String incident, String why) {
+    List<OutboxEntry> expireMoot(String incident, String why) {
         Instant now = clock.instant();
-        List<Outbox.Entry> expired = new ArrayList<>();
-        for (Outbox.Entry e : outbox.moot(incident)) {
+        List<OutboxEntry> expired = new ArrayList<>();
+        for (OutboxEntry e : outbox.moot(incident)) {
             if (running.contains(e.id()) || !outbox.expire(e.id(), now, why)) continue;
             release(e);
-            Outbox.Entry outcome = e.outcome(Outbox.Status.EXPIRED, e.attempts(), now, why);
+            OutboxEntry outcome = e.outcome(OutboxEntry.Status.EXPIRED, e.attempts(), now, why);
             handler.finished(outcome, null);
             expired.add(outcome);
         }
@@ -135,13 +135,13 @@ public final class ActionRunner implements AutoCloseable {
     }
 
     /** One incident's deliveries to one channel; actions without a channel (pause, resume) are lanes of their own. */
-    private static String lane(Outbox.Entry e) {
+    private static String lane(OutboxEntry e) {
         return e.channel() == null ? e.id() : e.incident() + "|" + e.channel();
     }
 
     private void poll() {
         try {
-            for (Outbox.Entry e : outbox.runnable(clock.instant(), MAX_RUNNING)) {
+            for (OutboxEntry e : outbox.runnable(clock.instant(), MAX_RUNNING)) {
                 if (running.contains(e.id())) continue;
                 busyLanes.add(lane(e));
                 start(e);
@@ -152,7 +152,7 @@ public final class ActionRunner implements AutoCloseable {
     }
 
     /** Frees the lane unless a later entry of it is pending, which then keeps it for the poll to run in order. */
-    private void release(Outbox.Entry e) {
+    private void release(OutboxEntry e) {
         if (e.channel() == null || !outbox.lanePending(e.incident(), e.channel())) busyLanes.remove(lane(e));
     }
 
@@ -162,13 +162,13 @@ public final class ActionRunner implements AutoCloseable {
      * configured. An entry that became moot meanwhile (its incident resolved) is expired by the
      * planner instead.
      */
-    private boolean givenUp(Outbox.Entry e, int attempts, Instant now) {
+    private boolean givenUp(OutboxEntry e, int attempts, Instant now) {
         if (maxAttempts != null && attempts >= maxAttempts) return true;
         Duration horizon = handler.retryFor(e);
         return !now.isBefore(e.createdAt().plus(horizon != null ? horizon : retryFor));
     }
 
-    private void run(Outbox.Entry e) {
+    private void run(OutboxEntry e) {
         try {
             // A poll may have read this entry just before another run finished it.
             if (!outbox.stillPending(e.id(), e.attempts())) return;
@@ -183,7 +183,7 @@ public final class ActionRunner implements AutoCloseable {
             if (d.ok()) {
                 outbox.done(e.id(), attempts, now, d.detail());
                 release(e);
-                handler.finished(e.outcome(Outbox.Status.DONE, attempts, now, d.detail()), d.reference());
+                handler.finished(e.outcome(OutboxEntry.Status.DONE, attempts, now, d.detail()), d.reference());
             } else if (d.recoverable() && !givenUp(e, attempts, now)) {
                 Duration wait = backoff.multipliedBy(1L << Math.min(20, attempts - 1));
                 if (wait.compareTo(MAX_BACKOFF) > 0) wait = MAX_BACKOFF;
@@ -195,7 +195,7 @@ public final class ActionRunner implements AutoCloseable {
                         attempts, d.detail());
                 outbox.failed(e.id(), attempts, now, d.detail());
                 release(e);
-                handler.finished(e.outcome(Outbox.Status.FAILED, attempts, now, d.detail()), null);
+                handler.finished(e.outcome(OutboxEntry.Status.FAILED, attempts, now, d.detail()), null);
             }
         } catch (RuntimeException ex) {
             log.error("outbox entry {} ({}) could not be processed; it stays pending", e.id(), e.task().name(), ex);

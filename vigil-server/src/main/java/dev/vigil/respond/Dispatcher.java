@@ -10,7 +10,7 @@ import dev.vigil.notify.Channel;
 import dev.vigil.notify.Channels;
 import dev.vigil.notify.Delivery;
 import dev.vigil.notify.Notification;
-import dev.vigil.respond.Outbox.Status;
+import dev.vigil.respond.OutboxEntry.Status;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class Dispatcher implements ActionRunner.Handler {
     }
 
     @Override
-    public Delivery run(Outbox.Entry e) {
+    public Delivery run(OutboxEntry e) {
         return switch (e.task()) {
             case Task.PauseAgent p -> {
                 control.pause(p.agent(), p.reason(), e.incident());
@@ -87,7 +87,7 @@ public final class Dispatcher implements ActionRunner.Handler {
         return d.ok() || !d.recoverable() ? d : Delivery.fail(d.detail() + " (not retried: the next re-send is the retry)");
     }
 
-    private Incident incident(Outbox.Entry e) {
+    private Incident incident(OutboxEntry e) {
         return incidents.get(e.incident()).orElseThrow(() -> new IllegalStateException("no incident " + e.incident()));
     }
 
@@ -96,25 +96,25 @@ public final class Dispatcher implements ActionRunner.Handler {
         return c == null ? Delivery.fail("channel " + channelName + " is no longer configured") : c.deliver(n);
     }
 
-    private Delivery deliver(Outbox.Entry e, String channelName, Notification n) {
+    private Delivery deliver(OutboxEntry e, String channelName, Notification n) {
         return deliver(channelName, n.as(e.id()));
     }
 
-    private void refusedPage(Outbox.Entry e) {
+    private void refusedPage(OutboxEntry e) {
         Channel c = channels.get(e.channel());
         if (c == null || !c.paging()) return;
         incidents.get(e.incident()).filter(i -> !i.drill()).ifPresent(i -> pageRefused.refused(c.name(), i, e.lastError()));
     }
 
     @Override
-    public Duration retryFor(Outbox.Entry e) {
+    public Duration retryFor(OutboxEntry e) {
         Channel c = e.channel() == null ? null : channels.get(e.channel());
         return c == null ? null : c.retryFor();
     }
 
     /** The entry's final outcome (done, failed for good, or recorded at planning) on the timeline and in the metrics. */
     @Override
-    public void finished(Outbox.Entry e, String ticket) {
+    public void finished(OutboxEntry e, String ticket) {
         String outcome = switch (e.status()) {
             case DONE -> "succeeded";
             case SKIPPED, EXPIRED -> "skipped";

@@ -1,12 +1,7 @@
 package dev.vigil.respond;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.config.Json;
-import dev.vigil.event.EventIds;
-import dev.vigil.playbook.Action;
 import dev.vigil.store.Database;
 import dev.vigil.store.EventRow;
 import dev.vigil.store.StorageException;
@@ -27,66 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * often the planning runs, and a restart finds every action that had not finished.
  *
  * <p>Rows keep the task's name, channel and transition in columns (the runner's lane queries
- * read them) and the rest of the task as JSON; {@link #task} turns a row back into its
- * {@link Task}.
+ * read them) and the rest of the task as JSON; {@link OutboxEntry#task} turns a row back into
+ * its {@link Task}. The SQL stays next to the method that runs it.
  */
 public final class Outbox {
-    public enum Status {
-        /** Not yet done: due at {@code next_at}. */
-        PENDING,
-        DONE,
-        /** Given up: a permanent failure, or out of attempts. */
-        FAILED,
-        /** Not carried out: a dry-run rule, or nothing to deliver to. */
-        SKIPPED,
-        /** Moot before it could be delivered: its incident was resolved while the channel was failing. */
-        EXPIRED;
-
-        public String wire() {
-            return name().toLowerCase();
-        }
-    }
-
-    /**
-     * One action.
-     *
-     * @param incident  null for digests, which belong to no single incident
-     * @param lastError the last failure, or for done entries what was done
-     */
-    public record Entry(String id, String dedup, String incident, Task task, Status status, int attempts, Instant nextAt,
-                        String lastError, Instant createdAt, Instant doneAt) {
-        /** A task to run now. */
-        static Entry pending(String dedup, String incident, Task task, Instant now) {
-            return new Entry(EventIds.next(now.toEpochMilli()), dedup, incident, task, Status.PENDING, 0, now, null, now, null);
-        }
-
-        /**
-         * A task carried out (or skipped) while planning; {@code detail} says what was done. Its
-         * dedup key is the incident's and the action's: planning an incident again (after a
-         * restart) records nothing twice.
-         */
-        static Entry recorded(String incident, Task task, Status status, String detail, Instant now) {
-            return new Entry(EventIds.next(now.toEpochMilli()), recordedDedup(incident, task.name()), incident, task, status,
-                    status == Status.DONE ? 1 : 0, now, detail, now, now);
-        }
-
-        static String recordedDedup(String incident, String action) {
-            return RECORD + incident + ":" + action;
-        }
-
-        public String channel() {
-            return task.channel();
-        }
-
-        /** The same entry after its final attempt. */
-        Entry outcome(Status status, int attempts, Instant at, String detail) {
-            return new Entry(id, dedup, incident, task, status, attempts, nextAt, detail, createdAt, at);
-        }
-    }
-
-    /** Dedup prefix of recorded entries: each is unique, nothing dedups them. */
-    private static final String RECORD = "record:";
-
     private final Database db;
     /** Planning order. Starts above every stored entry's, so order holds across restarts too. */
     private final AtomicLong sequence;
@@ -106,7 +45,7 @@ public final class Outbox {
     }
 
     /** Writes the entry; false when an entry with the same dedup key exists (planned before). */
-    public boolean insert(Entry e) {
+    public boolean insert(OutboxEntry e) {
         String sql = switch (db.dialect()) {
             case SQLITE -> "INSERT OR IGNORE INTO outbox (id, dedup, incident, action, channel, transition, payload, status, attempts, next_at, last_error, created_at, done_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
             case POSTGRESQL -> "INSERT INTO outbox (id, dedup, incident, action, channel, transition, payload, status, attempts, next_at, last_error, created_at, done_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup) DO NOTHING";
@@ -138,7 +77,7 @@ public final class Outbox {
      * incident and channel), in planning order. Entries waiting for a retry never hide later
      * lanes' entries, and within a lane order holds.
      */
-    public List<Entry> runnable(Instant now, int limit) {
+    public List<OutboxEntry> runnable(Instant now, int limit) {
         return query("""
                 SELECT * FROM outbox o WHERE o.status = 'pending' AND o.next_at <= ?
                 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.status = 'pending' AND p.incident = o.incident
@@ -156,7 +95,7 @@ public final class Outbox {
         return !query("SELECT * FROM outbox WHERE id = ? AND status = 'pending' AND attempts = ?", id, attempts).isEmpty();
     }
 
-    public List<Entry> forIncident(String incident) {
+    public List<OutboxEntry> forIncident(String incident) {
         return query("SELECT * FROM outbox WHERE incident = ? ORDER BY seq", incident);
     }
 
@@ -164,12 +103,12 @@ public final class Outbox {
      * Every entry created at or after {@code since}, for the response statistics and
      * self-monitoring; re-sends are upkeep of deliveries made, not actions, and are left out.
      */
-    public List<Entry> createdSince(Instant since) {
+    public List<OutboxEntry> createdSince(Instant since) {
         return query("SELECT * FROM outbox WHERE created_at >= ? AND action <> 'resend' ORDER BY seq", EventRow.micros(since));
     }
 
     /** Entries created in [from, to), re-sends left out. */
-    public List<Entry> created(Instant from, Instant to) {
+    public List<OutboxEntry> created(Instant from, Instant to) {
         return query("SELECT * FROM outbox WHERE created_at >= ? AND created_at < ? AND action <> 'resend' ORDER BY seq",
                 EventRow.micros(from), EventRow.micros(to));
     }
@@ -181,7 +120,7 @@ public final class Outbox {
     }
 
     /** The batch entries created in [from, to): the review queue and its digests. */
-    public List<Entry> batches(Instant from, Instant to) {
+    public List<OutboxEntry> batches(Instant from, Instant to) {
         return query("SELECT * FROM outbox WHERE action = 'batch' AND created_at >= ? AND created_at < ? ORDER BY created_at",
                 EventRow.micros(from), EventRow.micros(to));
     }
@@ -192,7 +131,7 @@ public final class Outbox {
      */
     public Map<String, String> failingChannels(Instant plannedBefore) {
         Map<String, String> failing = new LinkedHashMap<>();
-        for (Entry e : query("SELECT * FROM outbox WHERE status = 'pending' AND channel IS NOT NULL AND attempts > 0 AND created_at < ? ORDER BY seq",
+        for (OutboxEntry e : query("SELECT * FROM outbox WHERE status = 'pending' AND channel IS NOT NULL AND attempts > 0 AND created_at < ? ORDER BY seq",
                 EventRow.micros(plannedBefore))) {
             failing.putIfAbsent(e.channel(), e.lastError());
         }
@@ -200,7 +139,7 @@ public final class Outbox {
     }
 
     /** The pending notifications of the incident's trigger and acknowledgement, and its ticket: moot once it is resolved. */
-    public List<Entry> moot(String incident) {
+    public List<OutboxEntry> moot(String incident) {
         return query("""
                 SELECT * FROM outbox WHERE incident = ? AND status = 'pending'
                 AND ((action = 'notify' AND transition IN ('triggered', 'acknowledged')) OR action = 'create_ticket')""", incident);
@@ -233,19 +172,19 @@ public final class Outbox {
         }
     }
 
-    private List<Entry> query(String sql, Object... args) {
+    private List<OutboxEntry> query(String sql, Object... args) {
         try (Connection c = db.dataSource().getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) s.setObject(i + 1, args[i]);
-            List<Entry> out = new ArrayList<>();
+            List<OutboxEntry> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     long done = rs.getLong("done_at");
                     boolean noDone = rs.wasNull() || done == 0;
                     String dedup = rs.getString("dedup");
-                    Task task = task(dedup.startsWith(RECORD), rs.getString("action"), rs.getString("channel"),
+                    Task task = OutboxEntry.task(OutboxEntry.isRecorded(dedup), rs.getString("action"), rs.getString("channel"),
                             rs.getString("transition"), Json.MAPPER.readTree(rs.getString("payload")));
-                    out.add(new Entry(rs.getString("id"), dedup, rs.getString("incident"), task,
-                            Status.valueOf(rs.getString("status").toUpperCase()), rs.getInt("attempts"),
+                    out.add(new OutboxEntry(rs.getString("id"), dedup, rs.getString("incident"), task,
+                            OutboxEntry.Status.valueOf(rs.getString("status").toUpperCase()), rs.getInt("attempts"),
                             EventRow.instant(rs.getLong("next_at")), rs.getString("last_error"), EventRow.instant(rs.getLong("created_at")),
                             noDone ? null : EventRow.instant(done)));
                 }
@@ -255,25 +194,4 @@ public final class Outbox {
             throw new StorageException("reading the outbox failed: " + e.getMessage(), e);
         }
     }
-
-    /** A row's task: recorded actions are stored as their {@link Action}, the others as their own record. */
-    static Task task(boolean recorded, String action, String channel, String transition, JsonNode payload)
-            throws JsonProcessingException {
-        if (recorded) {
-            // Rows written before actions were stored typed carry their fields without the type.
-            if (!payload.has("action") && payload instanceof ObjectNode o) o.put("action", action);
-            return new Task.Recorded(Json.MAPPER.treeToValue(payload, Action.class));
-        }
-        return switch (action) {
-            case "pause_agent" -> new Task.PauseAgent(payload.path("agent").asText(), payload.path("reason").asText());
-            case "resume_agent" -> new Task.ResumeAgent(payload.path("agent").asText(), payload.path("reason").asText());
-            case "monitor" -> Json.MAPPER.treeToValue(payload, Task.SetTelemetry.class);
-            case "notify" -> new Task.Notify(channel, Task.Transition.fromWire(transition));
-            case "create_ticket" -> new Task.CreateTicket(channel);
-            case "resend" -> new Task.Resend(channel);
-            case "digest" -> Json.MAPPER.treeToValue(payload, Task.Digest.class);
-            default -> throw new JsonMappingException(null, "unknown outbox action '" + action + "'");
-        };
-    }
-
 }

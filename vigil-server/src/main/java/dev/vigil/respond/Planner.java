@@ -5,8 +5,7 @@ import dev.vigil.notify.Channel;
 import dev.vigil.notify.Channels;
 import dev.vigil.playbook.Action;
 import dev.vigil.playbook.Playbooks;
-import dev.vigil.respond.Outbox.Entry;
-import dev.vigil.respond.Outbox.Status;
+import dev.vigil.respond.OutboxEntry.Status;
 import dev.vigil.rule.Severity;
 import java.time.Clock;
 import java.time.Instant;
@@ -98,7 +97,7 @@ public final class Planner {
     void transition(Incident incident, Task.Transition transition) {
         Instant now = clock.instant();
         if (transition == Task.Transition.RESOLVED) runner.expireMoot(incident.id(), "moot: the incident was resolved before this was delivered");
-        for (Entry e : outbox.forIncident(incident.id())) {
+        for (OutboxEntry e : outbox.forIncident(incident.id())) {
             if (e.task() instanceof Task.Notify n && n.transition() == Task.Transition.TRIGGERED
                     && (e.status() == Status.PENDING || e.status() == Status.DONE)) {
                 submit(incident, new Task.Notify(n.channel(), transition), now);
@@ -108,19 +107,19 @@ public final class Planner {
 
     /** An action carried out (or skipped) while planning, kept in the outbox and on the timeline; once per incident and action. */
     void record(Incident incident, Action action, Status status, String detail) {
-        runner.submit(Entry.recorded(incident.id(), new Task.Recorded(action), status, detail, clock.instant()));
+        runner.submit(OutboxEntry.recorded(incident.id(), new Task.Recorded(action), status, detail, clock.instant()));
     }
 
     /** Whether the action was recorded for the incident already. */
     boolean planned(Incident incident, Action action) {
-        String dedup = Entry.recordedDedup(incident.id(), action.name());
+        String dedup = OutboxEntry.recordedDedup(incident.id(), action.name());
         return outbox.forIncident(incident.id()).stream().anyMatch(e -> e.dedup().equals(dedup));
     }
 
     private void submit(Incident incident, Task task, Instant now) {
         String transition = task instanceof Task.Notify n ? n.transition().wire() : "-";
         String dedup = incident.id() + ":" + task.name() + ":" + (task.channel() == null ? "-" : task.channel()) + ":" + transition;
-        runner.submit(Entry.pending(dedup, incident.id(), task, now));
+        runner.submit(OutboxEntry.pending(dedup, incident.id(), task, now));
     }
 
     /**

@@ -59,7 +59,7 @@ public final class Resends {
         if (due.isEmpty()) return;
         incidents.forEachActive(incident -> {
             for (String channel : firing(outbox.forIncident(incident.id()), due.keySet())) {
-                runner.submit(Outbox.Entry.pending("resend:" + incident.id() + ":" + channel + ":" + due.get(channel),
+                runner.submit(OutboxEntry.pending("resend:" + incident.id() + ":" + channel + ":" + due.get(channel),
                         incident.id(), new Task.Resend(channel), now));
             }
         });
@@ -70,14 +70,14 @@ public final class Resends {
     }
 
     /** Of these channels, those the incident's trigger reached (or was given up on) and whose resolve is not planned. */
-    static Set<String> firing(List<Outbox.Entry> entries, Set<String> among) {
+    static Set<String> firing(List<OutboxEntry> entries, Set<String> among) {
         Set<String> triggered = new HashSet<>();
         Set<String> resolved = new HashSet<>();
-        for (Outbox.Entry e : entries) {
+        for (OutboxEntry e : entries) {
             if (!(e.task() instanceof Task.Notify n) || !among.contains(n.channel())) continue;
             switch (n.transition()) {
                 case TRIGGERED -> {
-                    if (e.status() == Outbox.Status.DONE || e.status() == Outbox.Status.FAILED) triggered.add(n.channel());
+                    if (e.status() == OutboxEntry.Status.DONE || e.status() == OutboxEntry.Status.FAILED) triggered.add(n.channel());
                 }
                 case RESOLVED -> resolved.add(n.channel());
                 default -> {}

@@ -7,7 +7,7 @@ import dev.vigil.incident.IncidentChange;
 import dev.vigil.incident.IncidentException;
 import dev.vigil.incident.IncidentManager;
 import dev.vigil.playbook.Action;
-import dev.vigil.respond.Outbox.Status;
+import dev.vigil.respond.OutboxEntry.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,9 +133,7 @@ public final class ResponseStage implements AutoCloseable {
 
     private void tick() {
         retries.expired().forEach(this::escalate);
-        for (String incident : timers.revertTelemetry()) incidents.record(incident, Type.REVERTED, "vigil", "telemetry back to normal");
-        timers.digests();
-        timers.resends();
+        for (String incident : timers.tick()) incidents.record(incident, Type.REVERTED, "vigil", "telemetry back to normal");
     }
 
     /** Handles what is queued, then stops. */

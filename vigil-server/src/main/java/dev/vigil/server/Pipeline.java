@@ -28,6 +28,7 @@ import dev.vigil.report.ReviewQueue;
 import dev.vigil.report.SelfMonitor;
 import dev.vigil.report.WeeklyReport;
 import dev.vigil.respond.ActionRunner;
+import dev.vigil.respond.Digests;
 import dev.vigil.respond.Dispatcher;
 import dev.vigil.respond.Links;
 import dev.vigil.respond.Outbox;
@@ -157,7 +158,8 @@ public final class Pipeline implements AutoCloseable {
         ResponseStage response = new ResponseStage(inbox,
                 new Planner(playbooks, channels, outbox, runner, clock),
                 new RetryProtocol(control, usage, clock, r),
-                new Timers(playbooks, outbox, control, runner, clock, new Resends(channels, incidentStore, outbox, runner, clock)),
+                new Timers(control, new Digests(playbooks, outbox, runner, clock),
+                        new Resends(channels, incidentStore, outbox, runner, clock), clock),
                 incidents);
 
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(

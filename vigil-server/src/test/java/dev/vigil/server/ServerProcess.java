@@ -74,6 +74,12 @@ public final class ServerProcess implements AutoCloseable {
         process.destroyForcibly().waitFor();
     }
 
+    /** SIGTERM: the server shuts down as it would on a deploy, finishing what is in flight. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();
