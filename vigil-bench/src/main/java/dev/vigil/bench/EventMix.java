@@ -15,10 +15,16 @@ final class EventMix {
 
     private final SplittableRandom random;
     private final int agents;
+    private final String agentPrefix;
 
     EventMix(long seed, int agents) {
+        this(seed, agents, "agent-");
+    }
+
+    EventMix(long seed, int agents, String agentPrefix) {
         this.random = new SplittableRandom(seed);
         this.agents = agents;
+        this.agentPrefix = agentPrefix;
     }
 
     /** A JSON array of {@code size} events. */
@@ -38,7 +44,7 @@ final class EventMix {
         boolean error = random.nextInt(100) < 3;
         json.append("{\"id\":\"").append(EventIds.next(System.currentTimeMillis()))
                 .append("\",\"ts\":\"").append(ts)
-                .append("\",\"agent\":\"agent-").append(agent)
+                .append("\",\"agent\":\"").append(agentPrefix).append(agent)
                 .append("\",\"run\":\"run-").append(agent).append('-').append(random.nextInt(20))
                 .append("\",\"task\":\"task-").append(random.nextInt(500)).append('"');
         if (roll < 40) {

@@ -52,9 +52,9 @@ final class LoadGenerator implements Callable<Integer> {
         }
 
         /** A source of request bodies for one connection; each connection has its own random stream. */
-        Batches batches(long seed, int agents) {
+        Batches batches(long seed, int agents, String agentPrefix) {
             if (this == OTLP) return new SpanMix(seed, agents)::batch;
-            EventMix mix = new EventMix(seed, agents);
+            EventMix mix = new EventMix(seed, agents, agentPrefix);
             return (size, now) -> mix.batch(size, now).getBytes(StandardCharsets.UTF_8);
         }
     }
@@ -88,6 +88,12 @@ final class LoadGenerator implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10s", description = "unmeasured warm-up (default: ${DEFAULT-VALUE})")
     String warmup;
 
+    @Option(names = "--agent-prefix", defaultValue = "agent-", description = "agents are named this and a number (default: ${DEFAULT-VALUE})")
+    String agentPrefix;
+
+    @Option(names = "--rate", description = "requests per second per connection, evenly paced (default: as fast as answered)")
+    Double rate;
+
     private final LongAdder events = new LongAdder();
     private final LongAdder requests = new LongAdder();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
@@ -105,7 +111,7 @@ final class LoadGenerator implements Callable<Integer> {
         URI target = URI.create(url + format.path);
         Thread[] senders = new Thread[connections];
         for (int i = 0; i < connections; i++) {
-            Batches batches = format.batches(i * 7919L + 1, agents);
+            Batches batches = format.batches(i * 7919L + 1, agents, agentPrefix);
             senders[i] = Thread.ofPlatform().name("sender-" + i).start(() -> send(client, target, batches));
         }
         Duration warm = Durations.parse(warmup);
@@ -143,7 +149,14 @@ final class LoadGenerator implements Callable<Integer> {
     }
 
     private void send(HttpClient client, URI target, Batches batches) {
+        long pace = rate == null ? 0 : (long) (1e9 / rate);
+        long next = System.nanoTime();
         while (running.get()) {
+            if (pace > 0) {
+                next += pace;
+                long wait = next - System.nanoTime();
+                if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait); // pacing a calm agent, in real time
+            }
             byte[] body = batches.next(batch, Instant.now());
             HttpRequest request = HttpRequest.newBuilder(target)
                     .header("Authorization", "Bearer " + key)

@@ -25,13 +25,14 @@ import java.util.function.Supplier;
  * at validation, so every event is held to the same rules whichever way it came.
  */
 public final class IngestService {
-    /** Agents tracked by the rate limiter at once; see {@link AgentRateLimiter}. */
+    /** Agents tracked by the rate limiter and the fair share at once; see {@link AgentRateLimiter}. */
     private static final int MAX_RATE_LIMITED_AGENTS = 100_000;
 
     private final Clock clock;
     private final EventParser parser;
     private final BodyDecoder decoder;
     private final AgentRateLimiter limiter;
+    private final FairShare fairShare;
     private final EventLog eventLog;
     private final VigilMetrics metrics;
     private final int maxEventsPerRequest;
@@ -42,6 +43,7 @@ public final class IngestService {
         this.decoder = new BodyDecoder(config.maxNesting(), config.maxEventsPerRequest());
         this.limiter = new AgentRateLimiter(clock, config.agentRate().eventsPerSecond(), config.agentRate().burst(),
                 MAX_RATE_LIMITED_AGENTS);
+        this.fairShare = new FairShare(clock, MAX_RATE_LIMITED_AGENTS);
         this.eventLog = eventLog;
         this.metrics = metrics;
         this.maxEventsPerRequest = config.maxEventsPerRequest();
@@ -148,6 +150,13 @@ public final class IngestService {
                 return CompletableFuture.completedFuture(new IngestResult(0, 0, List.copyOf(rejected)));
             }
             throw new IngestException(400, "every event in the request was rejected", 0, rejected);
+        }
+        FairShare.OverShare greedy = fairShare.admit(perAgent, eventLog.backlog());
+        if (greedy != null) {
+            metrics.rejected("fair_share", rows.size());
+            throw new IngestException(429, "Vigil is saturated (" + eventLog.backlog() + " events wait to be committed) and agent '"
+                    + greedy.agent() + "' sends " + Math.round(greedy.rate()) + " events/s, more than " + FairShare.FACTOR
+                    + " times an equal share (" + Math.round(greedy.share()) + " events/s); retry after 1 s", 1, List.of());
         }
         AgentRateLimiter.Refusal refusal = limiter.tryAcquire(perAgent);
         if (refusal != null) {

@@ -21,6 +21,9 @@ public interface EventLog extends AutoCloseable {
     /** Deletes events with {@code ts} before the cutoff; returns how many. */
     long pruneBefore(Instant cutoff);
 
+    /** Events accepted but not yet committed: how far commits are behind. */
+    int backlog();
+
     /** The position of the latest stored event; 0 for an empty log. */
     long lastSeq();
 

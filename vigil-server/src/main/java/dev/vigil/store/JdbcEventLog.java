@@ -249,6 +249,11 @@ final class JdbcEventLog implements EventLog {
     }
 
     @Override
+    public int backlog() {
+        return capacityRows - capacity.availablePermits();
+    }
+
+    @Override
     public long lastSeq() {
         try (Connection c = db.dataSource().getConnection()) {
             return maxSeq(c);
