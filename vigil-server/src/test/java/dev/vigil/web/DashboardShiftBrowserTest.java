@@ -248,6 +248,20 @@ class DashboardShiftBrowserTest extends DashboardSession {
         assertThat(text).isEqualTo("answer due by Nov 29, 2026, 09:30:00.");
     }
 
+    /** This server has no channels: a critical incident's page says nobody was notified, and why. */
+    @Test
+    void aCriticalIncidentWithNoChannelSaysItsNotificationWasSkippedAndWhy() {
+        vigil.accept("[" + event("lonely-bot", "\"kind\":\"policy_violation\"") + "]");
+        String id = onlyIncident("?agent=lonely-bot").get("id").textValue();
+        await().atMost(WAIT).until(() -> vigil.get("/v1/incidents/" + id, OPERATOR).json().get("timeline").toString().contains("paused"));
+
+        signIn();
+        open("#/incidents/" + id);
+        browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "no channel configured"));
+        assertThat(waitFor("#timeline").getText()).contains("notify: no channel configured to notify every channel")
+                .contains("pause_agent: agent lonely-bot paused");
+    }
+
     @Test
     void aRunbookIsParagraphsAndListsNotTheYamlLineBreaks() {
         signIn();
