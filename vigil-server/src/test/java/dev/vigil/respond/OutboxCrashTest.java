@@ -49,6 +49,10 @@ class OutboxCrashTest {
         server = ServerProcess.start(data, "--config", config.toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> hook.requests.size() == 1);
         assertThat(hook.requests.get(0).json().get("incident").get("agent").textValue()).isEqualTo("doomed");
+        // The delivery after the crash carries the idempotency key its attempts before the crash carried.
+        String key = hook.requests.get(0).header("Idempotency-Key");
+        assertThat(key).isNotBlank();
+        assertThat(hook.refusedRequests).isNotEmpty().allSatisfy(attempt -> assertThat(attempt.header("Idempotency-Key")).isEqualTo(key));
         // Once: the entry is done, later polls find nothing to send.
         String id = hook.requests.get(0).json().get("incident").get("id").textValue();
         await().atMost(Duration.ofSeconds(20)).until(() -> server.get("/v1/incidents/" + id).body().contains("notify via hook: 127.0.0.1 answered 202"));
