@@ -227,7 +227,9 @@ public final class RuleParser {
             double factor = o.number("factor", true);
             if (o.has("factor") && factor <= 1) error("rate.above_baseline.factor", "must be above 1 (how many times the group's own share)");
             Duration span = o.duration("baseline");
-            if (span.compareTo(within) < 0) {
+            if (!o.has("baseline")) {
+                span = within; // reported as required already
+            } else if (span.compareTo(within) < 0) {
                 error("rate.above_baseline.baseline", "must be at least rate.within (" + Durations.format(within) + ")");
             } else if (span.compareTo(within.multipliedBy(MAX_BASELINE_WINDOWS)) > 0) {
                 error("rate.above_baseline.baseline", "must be at most " + MAX_BASELINE_WINDOWS + " times rate.within ("
