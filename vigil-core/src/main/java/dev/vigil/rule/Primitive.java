@@ -18,8 +18,13 @@ public sealed interface Primitive {
         return switch (this) {
             case PerEvent e -> "every matching event";
             case Count c -> "count: at least " + c.atLeast() + " within " + Durations.format(c.within());
-            case Rate r -> "rate: above " + threshold(r) + " of (" + r.of().text() + ") within "
-                    + Durations.format(r.within()) + ", at least " + r.minEvents() + " events";
+            case Rate r -> r.baseline() == null
+                    ? "rate: above " + r.above() + " of (" + r.of().text() + ") within " + Durations.format(r.within())
+                            + ", at least " + r.minEvents() + " events"
+                    : "rate: share of (" + r.of().text() + ") within " + Durations.format(r.within())
+                            + (r.above() > 0 ? " above " + r.above() + " and" : "") + " above " + r.baseline().factor()
+                            + "x the group's share in the " + Durations.format(r.baseline().span()) + " before, at least "
+                            + r.minEvents() + " events";
             case Sum s -> "sum: " + s.value().text() + " above " + (s.above() != null ? s.above() : s.aboveBudget().text())
                     + " within " + Durations.format(s.within());
             case Surge s -> "surge: " + s.aggregate().name().toLowerCase() + " of " + s.value().text() + " over a sliding "
@@ -29,12 +34,6 @@ public sealed interface Primitive {
             case Sequence q -> "sequence: " + q.steps().size() + " steps within " + Durations.format(q.within());
             case Absent a -> "absent: silent for " + Durations.format(a.silence());
         };
-    }
-
-    private static String threshold(Rate r) {
-        if (r.baseline() == null) return Double.toString(r.above());
-        String relative = r.baseline().factor() + "x the group's share in the " + Durations.format(r.baseline().span()) + " before";
-        return r.above() > 0 ? r.above() + " and " + relative : relative;
     }
 
     /** No primitive: fires for every matching event. */

@@ -109,7 +109,7 @@ class RuleParserTest {
             assertThat(rate.above()).isZero();
             assertThat(rate.baseline()).isEqualTo(new Primitive.Baseline(3, java.time.Duration.ofHours(1), 20)); // min_events: the rate's
             assertThat(rate.horizon()).isEqualTo(java.time.Duration.ofMinutes(70));
-            assertThat(rate.describe()).isEqualTo("rate: above 3.0x the group's share in the 1h before of (event.kind == \"tool_call\") within 10m, at least 20 events");
+            assertThat(rate.describe()).isEqualTo("rate: share of (event.kind == \"tool_call\") within 10m above 3.0x the group's share in the 1h before, at least 20 events");
         });
         assertThat(errors(rule("rate: {within: 10m}")))
                 .containsExactly("rules.yaml: rule 'r1': rate: needs above (a share, such as 0.3), above_baseline (relative to the group's own recent share), or both");
