@@ -50,13 +50,15 @@ public final class DetectionEngine {
     private final Duration outOfOrder;
     private final Observer observer;
     private List<Rule> rules;
+    /** Per rule (same order): it keeps state per task, so an event without a task is in none of its groups. */
+    private boolean[] perTask;
 
     /**
      * @param agents the CEL value of {@code agent} for an agent id
      */
     public DetectionEngine(RuleSet rules, StateStore state, Function<String, Map<String, Object>> agents,
                            Duration outOfOrder, Observer observer) {
-        this.rules = rules.enabled();
+        setRules(rules.enabled());
         this.state = state;
         this.agents = agents;
         this.outOfOrder = outOfOrder;
@@ -77,7 +79,18 @@ public final class DetectionEngine {
         for (Rule old : rules) {
             if (!old.definition().equals(kept.get(old.id()))) state.dropRule(old.id());
         }
-        rules = next.enabled();
+        setRules(next.enabled());
+    }
+
+    private void setRules(List<Rule> enabled) {
+        boolean[] task = new boolean[enabled.size()];
+        GroupField taskField = new GroupField("task");
+        for (int i = 0; i < task.length; i++) {
+            Rule r = enabled.get(i);
+            task[i] = !(r.primitive() instanceof Primitive.PerEvent) && r.groupBy().contains(taskField);
+        }
+        rules = enabled;
+        perTask = task;
     }
 
     /**
@@ -125,7 +138,13 @@ public final class DetectionEngine {
     public List<Signal> onEvent(Event event, Instant now) {
         Map<String, Object> vars = EventVariables.bind(event, agents);
         List<Signal> signals = new ArrayList<>(0);
-        for (Rule rule : rules) {
+        List<Rule> rules = this.rules;
+        boolean[] perTask = this.perTask;
+        boolean noTask = event.task() == null || event.task().isEmpty();
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
+            // An event without a task belongs to no task: counting it would lump every task-less event together.
+            if (noTask && perTask[i]) continue;
             Primitive.Rate rate = rule.primitive() instanceof Primitive.Rate r ? r : null;
             boolean candidate = rule.match().mayMatch(event.kind());
             boolean inDenominator = rate != null && rate.of().mayMatch(event.kind());
@@ -183,6 +202,7 @@ public final class DetectionEngine {
                 int n = s.window.maxInSpanContaining(t, c.within().toMillis());
                 yield n >= c.atLeast() ? n + " matching events within " + Durations.format(c.within()) : null;
             }
+            case Primitive.Rate r when r.baseline() != null -> rateAboveBaseline(rule, key, r, t, matched, now);
             case Primitive.Rate r -> {
                 GroupState.Windowed s = windowed(key);
                 if (late(rule, s.window.maxTime, t)) yield null;
@@ -211,19 +231,7 @@ public final class DetectionEngine {
                 yield total > limit ? "sum " + round(total) + " above " + round(limit) + " within " + Durations.format(sum.within()) : null;
             }
             case Primitive.Surge surge -> surge(rule, key, surge, t, vars, now);
-            case Primitive.Repeat repeat -> {
-                GroupState.Repeat s = state.get(key) instanceof GroupState.Repeat r ? r : new GroupState.Repeat();
-                if (late(rule, s.maxTime, t)) yield null;
-                s.maxTime = Math.max(s.maxTime, t);
-                StringBuilder action = new StringBuilder();
-                for (GroupField f : repeat.same()) action.append(f.name()).append('=').append(f.valueOf(e)).append('\u0000');
-                Window w = s.actions.computeIfAbsent(action.toString(), a -> new Window());
-                w.add(t, 1, true);
-                w.dropBefore(s.maxTime - repeat.within().toMillis() - outOfOrder.toMillis());
-                state.put(key, s, now);
-                int n = w.maxInSpanContaining(t, repeat.within().toMillis());
-                yield n >= repeat.atLeast() ? n + " identical actions within " + Durations.format(repeat.within()) : null;
-            }
+            case Primitive.Repeat repeat -> repeat(rule, key, repeat, e, t, now);
             case Primitive.Sequence seq -> sequence(key, seq, t, vars, now);
             case Primitive.Absent absent -> {
                 GroupState.Absent s = state.get(key) instanceof GroupState.Absent a ? a : new GroupState.Absent();
@@ -245,38 +253,143 @@ public final class DetectionEngine {
         };
     }
 
+    /**
+     * The sliding window is the {@code SLICES_PER_WINDOW} slices ending at the watermark's slice;
+     * the baseline the {@code baselineWindows} windows of slices before it.
+     */
     private String surge(Rule rule, StateKey key, Primitive.Surge surge, long t, Map<String, Object> vars, Instant now) {
         Double value = surge.value().number(vars);
         if (value == null) return null;
         GroupState.Surge s = state.get(key) instanceof GroupState.Surge g ? g : new GroupState.Surge(surge.baselineWindows());
         if (late(rule, s.maxTime, t)) return null;
         s.maxTime = Math.max(s.maxTime, t);
-        long size = surge.window().toMillis();
-        long w = Math.floorDiv(t, size);
-        long current = Math.floorDiv(s.maxTime, size);
-        s.firstWindow = Math.min(s.firstWindow, w);
-        s.add(w, value);
+        GroupState.Slices slices = s.slices;
+        long slice = Math.floorDiv(t, surge.sliceMillis());
+        boolean added = slices.add(slice, value, true);
         state.put(key, s, now);
-        if (w != current || s.firstWindow > current - surge.baselineWindows()) return null; // no full baseline yet
-        double[] bucket = s.window(current);
+        int per = Primitive.Surge.SLICES_PER_WINDOW;
+        long head = slices.head;
+        // Only an event in the current window can change it; and only a group seen since the start of the baseline has one.
+        if (!added || slice <= head - per || slices.first > head - slices.size() + 1) return null;
+        double observedSum = 0;
+        long observedCount = 0;
+        for (long b = head - per + 1; b <= head; b++) {
+            int i = slices.slot(b);
+            observedSum += slices.sum[i];
+            observedCount += slices.count[i];
+        }
         double baselineTotal = 0;
         int baselineCount = 0;
-        for (long b = current - surge.baselineWindows(); b < current; b++) {
-            double[] window = s.window(b);
+        for (int w = 1; w <= surge.baselineWindows(); w++) {
+            double windowSum = 0;
+            long windowCount = 0;
+            for (long b = head - (long) per * (w + 1) + 1; b <= head - (long) per * w; b++) {
+                int i = slices.slot(b);
+                windowSum += slices.sum[i];
+                windowCount += slices.count[i];
+            }
             if (surge.aggregate() == Primitive.Aggregate.SUM) {
-                baselineTotal += window == null ? 0 : window[0];
+                baselineTotal += windowSum;
                 baselineCount++;
-            } else if (window != null && window[1] > 0) {
-                baselineTotal += window[0] / window[1];
+            } else if (windowCount > 0) {
+                baselineTotal += windowSum / windowCount;
                 baselineCount++;
             }
         }
-        if (baselineCount == 0) return null;
+        if (baselineCount == 0 || observedCount == 0) return null;
         double baseline = baselineTotal / baselineCount;
-        double observed = surge.aggregate() == Primitive.Aggregate.SUM ? bucket[0] : bucket[0] / bucket[1];
+        double observed = surge.aggregate() == Primitive.Aggregate.SUM ? observedSum : observedSum / observedCount;
         if (baseline <= 0 || baseline < surge.minBaseline() || observed <= surge.factor() * baseline) return null;
         return (surge.aggregate() == Primitive.Aggregate.SUM ? "sum " : "mean ") + round(observed) + " in the last "
                 + Durations.format(surge.window()) + ", " + round(observed / baseline) + "x the baseline of " + round(baseline);
+    }
+
+    /**
+     * rate with above_baseline: the share over the exact window, as for an absolute rate, against
+     * the group's share in the baseline's slices, which end at the last slice boundary before the
+     * window starts.
+     */
+    private String rateAboveBaseline(Rule rule, StateKey key, Primitive.Rate r, long t, boolean matched, Instant now) {
+        Primitive.Baseline b = r.baseline();
+        int per = Primitive.Rate.SLICES_PER_WINDOW;
+        int baselineSlices = r.baselineSlices();
+        GroupState.RateBaseline s = state.get(key) instanceof GroupState.RateBaseline g ? g
+                : new GroupState.RateBaseline(baselineSlices + per + 1);
+        if (late(rule, s.window.maxTime, t)) return null;
+        s.window.add(t, 1, matched);
+        s.slices.add(Math.floorDiv(t, r.sliceMillis()), 0, matched);
+        long from = s.window.maxTime - r.within().toMillis();
+        s.window.dropBefore(from - outOfOrder.toMillis());
+        state.put(key, s, now);
+        if (!matched) return null;
+        Window.Totals in = s.window.totals(from, s.window.maxTime);
+        int total = in.count();
+        int hits = in.hits();
+        double share = (double) hits / total;
+        if (total < r.minEvents() || share <= r.above()) return null;
+        GroupState.Slices slices = s.slices;
+        long last = Math.floorDiv(s.window.maxTime, r.sliceMillis()) - per - 1;
+        long oldest = last - baselineSlices + 1;
+        if (slices.first > oldest) return null; // not seen for the whole baseline yet
+        long baseTotal = 0;
+        long baseHits = 0;
+        for (long x = oldest; x <= last; x++) {
+            int i = slices.slot(x);
+            baseTotal += slices.count[i];
+            baseHits += slices.hits[i];
+        }
+        if (baseTotal < b.minEvents()) return null;
+        double norm = (double) baseHits / baseTotal;
+        if (share <= b.factor() * norm) return null;
+        return hits + " of " + total + " events within " + Durations.format(r.within()) + " (" + percent(share) + "), above "
+                + b.factor() + "x the share of the " + Durations.format(b.span()) + " before (" + baseHits + " of " + baseTotal
+                + ", " + percent(norm) + ")";
+    }
+
+    private String repeat(Rule rule, StateKey key, Primitive.Repeat repeat, Event e, long t, Instant now) {
+        GroupState.Repeat s = state.get(key) instanceof GroupState.Repeat r ? r : new GroupState.Repeat();
+        if (late(rule, s.maxTime, t)) return null;
+        s.maxTime = Math.max(s.maxTime, t);
+        StringBuilder builder = new StringBuilder();
+        for (GroupField f : repeat.same()) builder.append(f.name()).append('=').append(f.valueOf(e)).append('\u0000');
+        String action = builder.toString();
+        Window w = s.actions.computeIfAbsent(action, a -> new Window());
+        w.add(t, 1, true);
+        long horizon = s.maxTime - repeat.within().toMillis() - outOfOrder.toMillis();
+        w.dropBefore(horizon);
+        if (s.actions.size() > 1) {
+            // Least recently used first: drop the actions whose calls have all left the window, so a
+            // group kept for its run's counts does not keep old parameters too.
+            var it = s.actions.values().iterator();
+            while (it.hasNext()) {
+                Window old = it.next();
+                if (old == w || old.maxTime >= horizon) break;
+                it.remove();
+            }
+        }
+        int inRun = 0;
+        if (repeat.inRun() > 0 && e.run() != null && !e.run().isEmpty()) {
+            if (s.run == null) s.run = new GroupState.RunCounts(Primitive.Repeat.MAX_RUN_ACTIONS);
+            inRun = s.run.increment(hash(action));
+        }
+        state.put(key, s, now);
+        int n = w.maxInSpanContaining(t, repeat.within().toMillis());
+        if (n >= repeat.atLeast()) return n + " identical actions within " + Durations.format(repeat.within());
+        return inRun >= repeat.inRun() && repeat.inRun() > 0 ? inRun + " identical actions in run " + e.run() : null;
+    }
+
+    /** FNV-1a, 64 bits, over the action's characters: identifies an action in a run without keeping its text. */
+    private static long hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private static String percent(double share) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", share * 100);
     }
 
     private String sequence(StateKey key, Primitive.Sequence seq, long t, Map<String, Object> vars, Instant now) {

@@ -31,6 +31,9 @@ public final class RuleParser {
             "count", "rate", "sum", "surge", "repeat", "sequence", "absent");
     private static final List<String> PRIMITIVES = List.of("count", "rate", "sum", "surge", "repeat", "sequence", "absent");
 
+    /** Longest rate baseline, in windows: bounds the slices kept per group. */
+    private static final int MAX_BASELINE_WINDOWS = 144;
+
     /** The rules of one file that are valid, and the errors of those that are not. */
     public record Result(List<Rule> rules, List<RuleError> errors) {}
 
@@ -110,7 +113,7 @@ public final class RuleParser {
             String matchText = node.has("match") ? text(node, "match", true) : "true";
             Expression match = matchText == null ? null : cel("match", matchText, Cel.Result.BOOL);
             List<GroupField> groupBy = fields("group_by", node.get("group_by"), List.of(GroupField.parse("agent")));
-            Primitive primitive = primitive();
+            Primitive primitive = primitive(groupBy);
             Map<String, String> labels = labels();
             boolean dryRun = bool("dry_run", false);
             boolean enabled = bool("enabled", true);
@@ -121,7 +124,7 @@ public final class RuleParser {
                     playbook, enabled, file, digest(node));
         }
 
-        private Primitive primitive() {
+        private Primitive primitive(List<GroupField> groupBy) {
             List<String> present = PRIMITIVES.stream().filter(node::has).toList();
             if (present.size() > 1) {
                 error(present.get(1), "a rule has at most one primitive; this one also has " + present.get(0));
@@ -141,12 +144,20 @@ public final class RuleParser {
                     yield new Primitive.Count(o.positiveInt("at_least"), o.duration("within"));
                 }
                 case "rate" -> {
-                    o.known("above", "of", "within", "min_events");
-                    double above = o.number("above", true);
+                    o.known("above", "above_baseline", "of", "within", "min_events");
+                    if (!o.has("above") && !o.has("above_baseline")) {
+                        error("rate", "needs above (a share, such as 0.3), above_baseline (relative to the group's own recent share), or both");
+                    }
+                    double above = o.has("above") ? o.number("above", true) : 0;
                     if (above >= 1) error("rate.above", "is a share between 0 and 1, such as 0.3");
                     String of = o.text("of", false);
+                    Duration within = o.duration("within");
+                    if (within.toMillis() % Primitive.Rate.SLICES_PER_WINDOW != 0 && o.has("above_baseline")) {
+                        error("rate.within", "must be a multiple of 10ms with above_baseline: the baseline is kept in tenths of the window");
+                    }
+                    int minEvents = o.has("min_events") ? o.positiveInt("min_events") : 1;
                     yield new Primitive.Rate(above, cel("rate.of", of == null ? "true" : of, Cel.Result.BOOL),
-                            o.duration("within"), o.has("min_events") ? o.positiveInt("min_events") : 1);
+                            within, minEvents, o.has("above_baseline") ? baseline(options.get("above_baseline"), within, minEvents) : null);
                 }
                 case "sum" -> {
                     o.known("value", "above", "above_budget", "within");
@@ -163,14 +174,24 @@ public final class RuleParser {
                     if (!"sum".equals(aggregate) && !"mean".equals(aggregate)) error("surge.aggregate", "must be sum or mean, not '" + aggregate + "'");
                     double factor = o.number("factor", true);
                     if (factor <= 1) error("surge.factor", "must be above 1 (how many times the baseline)");
-                    yield new Primitive.Surge(o.expression("value", Cel.Result.NUMBER), agg, o.duration("window"), factor,
+                    Duration window = o.duration("window");
+                    if (window.toMillis() % Primitive.Surge.SLICES_PER_WINDOW != 0) {
+                        error("surge.window", "must be a multiple of 10ms: the sliding window moves in tenths of its length");
+                    }
+                    yield new Primitive.Surge(o.expression("value", Cel.Result.NUMBER), agg, window, factor,
                             o.positiveInt("baseline_windows"), o.has("min_baseline") ? o.number("min_baseline", false) : 0);
                 }
                 case "repeat" -> {
-                    o.known("same", "at_least", "within");
+                    o.known("same", "at_least", "within", "in_run");
                     if (!o.has("same")) error("repeat.same", "is required: the fields that make two actions identical, e.g. [tool, params]");
-                    yield new Primitive.Repeat(fields("repeat.same", options.get("same"), List.of()),
-                            o.positiveInt("at_least"), o.duration("within"));
+                    int atLeast = o.positiveInt("at_least");
+                    int inRun = 0;
+                    if (o.has("in_run")) {
+                        inRun = o.positiveInt("in_run");
+                        if (inRun < atLeast) error("repeat.in_run", "must be at least at_least (" + atLeast + "): it counts identical calls over the whole run");
+                        if (!groupBy.contains(new GroupField("run"))) error("repeat.in_run", "needs run in group_by, so that each group is one run");
+                    }
+                    yield new Primitive.Repeat(fields("repeat.same", options.get("same"), List.of()), atLeast, o.duration("within"), inRun);
                 }
                 case "sequence" -> {
                     o.known("steps", "within");
@@ -193,6 +214,29 @@ public final class RuleParser {
                 default -> throw new IllegalStateException(name);
             };
             return p;
+        }
+
+        /** {@code rate.above_baseline}: {factor, baseline, min_events}. */
+        private Primitive.Baseline baseline(JsonNode node, Duration within, int rateMinEvents) {
+            if (!node.isObject()) {
+                error("rate.above_baseline", "must be a map: {factor: 3, baseline: 1h}, optionally with min_events");
+                return null;
+            }
+            Options o = new Options("rate.above_baseline", node);
+            o.known("factor", "baseline", "min_events");
+            double factor = o.number("factor", true);
+            if (o.has("factor") && factor <= 1) error("rate.above_baseline.factor", "must be above 1 (how many times the group's own share)");
+            Duration span = o.duration("baseline");
+            if (!o.has("baseline")) {
+                span = within; // reported as required already
+            } else if (span.compareTo(within) < 0) {
+                error("rate.above_baseline.baseline", "must be at least rate.within (" + Durations.format(within) + ")");
+            } else if (span.compareTo(within.multipliedBy(MAX_BASELINE_WINDOWS)) > 0) {
+                error("rate.above_baseline.baseline", "must be at most " + MAX_BASELINE_WINDOWS + " times rate.within ("
+                        + Durations.format(within.multipliedBy(MAX_BASELINE_WINDOWS)) + ")");
+            }
+            int minEvents = o.has("min_events") ? o.positiveInt("min_events") : rateMinEvents;
+            return new Primitive.Baseline(factor, span, minEvents);
         }
 
         /** The options of one primitive, with field names reported as {@code primitive.option}. */

@@ -198,24 +198,63 @@ class DetectionEngineTest {
             return "\"agent\":\"a\",\"kind\":\"llm_call\",\"tokens\":{\"input\":" + n + ",\"output\":0}";
         }
 
+        /** One LLM call per minute with {@code tokens}, at minutes {@code from} to {@code to} inclusive; the signals. */
+        private static List<Signal> perMinute(Fixtures.Harness h, int from, int to, int tokens) {
+            List<Signal> signals = new java.util.ArrayList<>();
+            for (int m = from; m <= to; m++) signals.addAll(h.feed(event(Duration.ofMinutes(m), tokens(tokens))));
+            return signals;
+        }
+
         @Test
-        void isSilentWhileTheBaselineWarmsUpThenFiresAboveFactorTimesTheMean() {
+        void aSurgeAcrossAWindowBoundaryFires() {
             Fixtures.Harness h = harness();
-            // Six windows of 1,000 tokens each: the baseline.
-            for (int w = 0; w < 6; w++) assertThat(h.feed(event(Duration.ofMinutes(10L * w + 1), tokens(1000)))).isEmpty();
-            // A huge burst in the sixth window would have fired, but there was no baseline yet.
-            assertThat(h.feed(event(Duration.ofMinutes(52), tokens(100_000)))).isEmpty();
-            // Window 7: baseline windows 1..6 = (1000*5 + 101000) / 6 = 17,666; 5x = 88,333.
-            assertThat(h.feed(event(Duration.ofMinutes(61), tokens(88_000)))).isEmpty();
-            assertThat(h.feed(event(Duration.ofMinutes(62), tokens(1000)))).singleElement()
-                    .satisfies(s -> assertThat(s.reason()).startsWith("sum 89000 in the last 10m, 5.04x the baseline of 17666"));
+            // About 1,000 tokens per 10 minutes for more than an hour (T0 is on a 10-minute boundary).
+            assertThat(perMinute(h, 0, 64, 100)).isEmpty();
+            // Then 600 a minute from minute 65: 6,000 over minutes 65..74, which straddle the boundary
+            // at minute 70. Tumbling windows saw 3,500 and 3,000 (3.5x and 3x); the sliding one sees all of it.
+            assertThat(perMinute(h, 65, 72, 600)).isEmpty(); // 64..72: 100 + 8 x 600 = 4,900, not above 5,000
+            assertThat(perMinute(h, 73, 73, 600)).singleElement() // 64..73: 5,500
+                    .satisfies(s -> assertThat(s.reason()).isEqualTo("sum 5500 in the last 10m, 5.50x the baseline of 1000"));
+            assertThat(perMinute(h, 74, 74, 600)).singleElement() // 65..74: 6,000 against minutes 5..64
+                    .satisfies(s -> assertThat(s.reason()).isEqualTo("sum 6000 in the last 10m, 6x the baseline of 1000"));
+        }
+
+        @Test
+        void twiceTheBaselineAcrossABoundaryDoesNotFire() {
+            Fixtures.Harness h = harness();
+            assertThat(perMinute(h, 0, 64, 100)).isEmpty();
+            assertThat(perMinute(h, 65, 80, 200)).isEmpty(); // 2,000 per 10 minutes: 2x
+        }
+
+        @Test
+        void isSilentUntilTheGroupWasSeenForTheWholeBaseline() {
+            // Seen from minute 0: at minute 69 the window is minutes 60..69 and the baseline 0..59, all seen.
+            Fixtures.Harness h = harness();
+            assertThat(perMinute(h, 0, 59, 100)).isEmpty();
+            // At minute 68 the window 59..68 holds 5,500, but the baseline would start at minute -1.
+            assertThat(perMinute(h, 60, 68, 600)).isEmpty();
+            assertThat(perMinute(h, 69, 69, 600)).hasSize(1);
+
+            // The same, first seen a minute later: one minute short of the baseline at minute 69.
+            Fixtures.Harness late = harness();
+            assertThat(perMinute(late, 1, 59, 100)).isEmpty();
+            assertThat(perMinute(late, 60, 69, 600)).isEmpty();
+            assertThat(perMinute(late, 70, 70, 600)).hasSize(1); // window 61..70, baseline 1..60
         }
 
         @Test
         void needsTheMinimumBaseline() {
             Fixtures.Harness h = harness();
-            for (int w = 0; w < 6; w++) h.feed(event(Duration.ofMinutes(10L * w + 1), tokens(10)));
-            assertThat(h.feed(event(Duration.ofMinutes(61), tokens(5000)))).isEmpty(); // baseline 10 < min 100
+            assertThat(perMinute(h, 0, 69, 5)).isEmpty(); // 50 per 10 minutes, below min_baseline 100
+            assertThat(perMinute(h, 70, 70, 5000)).isEmpty();
+        }
+
+        @Test
+        void aGapLongerThanTheRingStartsTheBaselineOver() {
+            Fixtures.Harness h = harness();
+            assertThat(perMinute(h, 0, 69, 100)).isEmpty();
+            // Silent for two hours, then a burst: the slices of the hour before it are empty, so the baseline is 0.
+            assertThat(perMinute(h, 190, 199, 10_000)).isEmpty();
         }
 
         @Test
@@ -228,14 +267,234 @@ class DetectionEngineTest {
                         match: has(event.latency_ms)
                         surge: {value: event.latency_ms, aggregate: mean, window: 10m, factor: 3, baseline_windows: 2}
                     """));
-            for (int i = 0; i < 10; i++) h.feed(event(Duration.ofMinutes(i), "\"agent\":\"a\",\"kind\":\"llm_call\",\"latency_ms\":100"));
-            for (int i = 0; i < 10; i++) h.feed(event(Duration.ofMinutes(10 + i), "\"agent\":\"a\",\"kind\":\"llm_call\",\"latency_ms\":100"));
+            // Seen for the window and both baseline windows (30 minutes) at 100 ms.
+            for (int i = 0; i < 30; i++) h.feed(event(Duration.ofMinutes(i), "\"agent\":\"a\",\"kind\":\"llm_call\",\"latency_ms\":100"));
             // Many more calls at the same latency: a sum would surge, the mean does not.
             for (int i = 0; i < 50; i++) {
-                assertThat(h.feed(event(Duration.ofMinutes(20).plusSeconds(i), "\"agent\":\"a\",\"kind\":\"llm_call\",\"latency_ms\":100"))).isEmpty();
+                assertThat(h.feed(event(Duration.ofMinutes(30).plusSeconds(i), "\"agent\":\"a\",\"kind\":\"llm_call\",\"latency_ms\":100"))).isEmpty();
             }
-            assertThat(h.feed(event(Duration.ofMinutes(25), "\"agent\":\"a\",\"kind\":\"llm_call\",\"latency_ms\":20000"))).hasSize(1);
+            // Window 26..35: 54 calls at 100 ms and one at 20 s, mean 462; baseline windows 16..25 and 6..15, mean 100 each.
+            assertThat(h.feed(event(Duration.ofMinutes(35), "\"agent\":\"a\",\"kind\":\"llm_call\",\"latency_ms\":20000"))).singleElement()
+                    .satisfies(s -> assertThat(s.reason()).isEqualTo("mean 461.82 in the last 10m, 4.62x the baseline of 100"));
         }
+    }
+
+    @Nested
+    class RateAboveBaseline {
+        private static final String RULES = """
+                rules:
+                  - id: norm
+                    severity: medium
+                    category: performance
+                    match: event.status == "error"
+                    rate:
+                      of: 'event.kind in ["tool_call", "llm_call"]'
+                      within: 10m
+                      min_events: 20
+                      above: 0.1
+                      above_baseline: {factor: 3, baseline: 1h, min_events: 50}
+                  - id: absolute
+                    severity: medium
+                    category: performance
+                    match: event.status == "error"
+                    rate: {above: 0.3, of: 'event.kind in ["tool_call", "llm_call"]', within: 10m, min_events: 20}
+                """;
+
+        /** Feeds calls and counts the signals of each rule; failures are spread evenly at the given share. */
+        private static final class Calls {
+            final Fixtures.Harness h = new Fixtures.Harness(rules(RULES));
+            final Map<String, Integer> fired = new java.util.HashMap<>();
+            private double owed;
+
+            /** {@code perMinute} calls a minute over minutes [from, to), a share {@code failing} of them errors. */
+            Calls run(int from, int to, int perMinute, double failing) {
+                for (int m = from; m < to; m++) {
+                    for (int i = 0; i < perMinute; i++) {
+                        owed += failing;
+                        boolean error = owed >= 1 - 1e-9;
+                        if (error) owed -= 1;
+                        long at = Duration.ofMinutes(m).toMillis() + i * (60_000L / perMinute);
+                        for (Signal s : h.feed(event(at, "\"agent\":\"a\",\"kind\":\"tool_call\",\"status\":\"" + (error ? "error" : "ok") + "\""))) {
+                            fired.merge(s.rule().id(), 1, Integer::sum);
+                        }
+                    }
+                }
+                return this;
+            }
+
+            int fired(String rule) {
+                return fired.getOrDefault(rule, 0);
+            }
+        }
+
+        @Test
+        void anAgentFailingFarMoreThanItsNormFires() {
+            // 3% for 70 minutes, then 22% for 10: the absolute 30% rule stays quiet, the baseline one fires.
+            Calls c = new Calls().run(0, 70, 10, 0.03);
+            assertThat(c.fired).isEmpty();
+            c.run(70, 80, 10, 0.22);
+            assertThat(c.fired("norm")).isPositive();
+            assertThat(c.fired("absolute")).isZero();
+        }
+
+        @Test
+        void theReasonGivesBothShares() {
+            Fixtures.Harness h = new Fixtures.Harness(rules(RULES));
+            // Ten calls a minute at seconds 0, 6, ..., 54; the first call of every third minute fails: 1 in 30.
+            for (int m = 0; m < 70; m++) {
+                for (int i = 0; i < 10; i++) {
+                    String status = m % 3 == 0 && i == 0 ? "error" : "ok";
+                    assertThat(h.feed(event(Duration.ofMinutes(m).plusSeconds(6L * i), call(status)))).isEmpty();
+                }
+            }
+            // Then every fifth call fails, from 70m 3s every 6 s: the last, at 79m 57s, ends a window of exactly these 100.
+            List<Signal> signals = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                signals.addAll(h.feed(event(Duration.ofMinutes(70).plusSeconds(3 + 6L * i), call(i % 5 == 4 ? "error" : "ok"))));
+            }
+            assertThat(signals).extracting(s -> s.rule().id()).contains("norm").doesNotContain("absolute");
+            // The baseline: minutes 9..68, the whole minutes that end before the window starts at 69m 57s.
+            assertThat(signals.get(signals.size() - 1).reason())
+                    .isEqualTo("20 of 100 events within 10m (20.0%), above 3.0x the share of the 1h before (20 of 600, 3.3%)");
+        }
+
+        private static String call(String status) {
+            return "\"agent\":\"a\",\"kind\":\"tool_call\",\"status\":\"" + status + "\"";
+        }
+
+        @Test
+        void aSteadyHighShareThatIsNormalForTheAgentStaysQuiet() {
+            Calls c = new Calls().run(0, 90, 10, 0.25); // flaky, but always so
+            assertThat(c.fired).isEmpty();
+        }
+
+        @Test
+        void tooFewEventsInTheWindowStayQuiet() {
+            Calls c = new Calls().run(0, 70, 10, 0.03);
+            c.run(80, 100, 1, 0.5); // after a pause, half fail, but only 10 calls in any 10 minutes (min_events 20)
+            assertThat(c.fired("norm")).isZero();
+        }
+
+        @Test
+        void tooFewEventsInTheBaselineStayQuiet() {
+            Calls c = new Calls();
+            // 40 calls over the hour (none failing) are below the baseline's min_events 50.
+            for (int m = 0; m < 60; m += 3) {
+                c.h.feed(event(Duration.ofMinutes(m), "\"agent\":\"a\",\"kind\":\"tool_call\",\"status\":\"ok\""));
+                c.h.feed(event(Duration.ofMinutes(m).plusSeconds(30), "\"agent\":\"a\",\"kind\":\"tool_call\",\"status\":\"ok\""));
+            }
+            c.run(61, 71, 3, 0.25);
+            assertThat(c.fired("norm")).isZero();
+        }
+
+        @Test
+        void isSilentUntilTheGroupWasSeenForTheWholeBaseline() {
+            // Seen for 40 minutes only: no hour before the window yet.
+            Calls c = new Calls().run(30, 70, 10, 0.03).run(70, 80, 10, 0.25);
+            assertThat(c.fired("norm")).isZero();
+        }
+    }
+
+    @Nested
+    class ToolLoop {
+        /** The default pack's tool-loop rule. */
+        private Fixtures.Harness harness() {
+            dev.vigil.rule.Rule loop = dev.vigil.rule.RuleSet.load(List.of()).rules().get("tool-loop");
+            return new Fixtures.Harness(dev.vigil.rule.RuleSet.of(List.of(loop)));
+        }
+
+        private static String call(String run, String tool, String params) {
+            return "\"agent\":\"a\"," + (run == null ? "" : "\"run\":\"" + run + "\",") + "\"kind\":\"tool_call\",\"tool\":\""
+                    + tool + "\",\"params\":" + params;
+        }
+
+        /** {@code n} calls a minute apart, from minute {@code from}; the signals. */
+        private static List<Signal> slowly(Fixtures.Harness h, int from, int n, String fields) {
+            List<Signal> signals = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) signals.addAll(h.feed(event(Duration.ofMinutes(from + i), fields)));
+            return signals;
+        }
+
+        @Test
+        void tenIdenticalCallsAMinuteApartInOneRunFire() {
+            Fixtures.Harness h = harness();
+            String same = call("r1", "search.web", "{\"q\":\"refund policy\"}");
+            assertThat(slowly(h, 0, 9, same)).isEmpty();
+            // Other calls in between do not reset the count.
+            assertThat(h.feed(event(Duration.ofMinutes(8).plusSeconds(30), call("r1", "crm.lookup", "{\"id\":7}")))).isEmpty();
+            assertThat(slowly(h, 9, 1, same)).singleElement().satisfies(s -> {
+                assertThat(s.fingerprint()).isEqualTo("tool-loop:agent=a,run=r1");
+                assertThat(s.reason()).isEqualTo("10 identical actions in run r1");
+            });
+        }
+
+        @Test
+        void theFastLoopStillFiresWithinTwoMinutes() {
+            Fixtures.Harness h = harness();
+            String same = call("r1", "search.web", "{\"q\":\"x\"}");
+            for (int i = 0; i < 4; i++) assertThat(h.feed(event(i * 10_000L, same))).isEmpty();
+            assertThat(h.feed(event(40_000, same))).singleElement()
+                    .satisfies(s -> assertThat(s.reason()).isEqualTo("5 identical actions within 2m"));
+        }
+
+        @Test
+        void threeIdenticalCallsStayQuiet() {
+            assertThat(slowly(harness(), 0, 3, call("r1", "search.web", "{\"q\":\"x\"}"))).isEmpty();
+        }
+
+        @Test
+        void nineAMinuteApartStayQuietAndOtherRunsDoNotAdd() {
+            Fixtures.Harness h = harness();
+            assertThat(slowly(h, 0, 9, call("r1", "search.web", "{\"q\":\"x\"}"))).isEmpty();
+            assertThat(slowly(h, 9, 5, call("r2", "search.web", "{\"q\":\"x\"}"))).isEmpty();
+        }
+
+        @Test
+        void legitimatePollsStayQuiet() {
+            Fixtures.Harness h = harness();
+            // A tool that says it polls or waits, with the same params every minute for 20 minutes.
+            assertThat(slowly(h, 0, 20, call("r1", "jobs.status", "{\"job\":42}"))).isEmpty();
+            assertThat(slowly(h, 0, 20, call("r2", "deploy.wait_for", "{\"id\":\"d-1\"}"))).isEmpty();
+            // A call the agent marks as a poll.
+            assertThat(slowly(h, 0, 20, call("r3", "inbox.fetch", "{\"folder\":\"in\"},\"attrs\":{\"poll\":true}"))).isEmpty();
+            // Polling with a cursor: the params differ, so the calls are not identical.
+            List<Signal> signals = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                signals.addAll(h.feed(event(Duration.ofMinutes(i), call("r4", "events.list", "{\"since\":\"c-" + i + "\"}"))));
+            }
+            assertThat(signals).isEmpty();
+        }
+
+        @Test
+        void callsWithoutARunAreNotCountedAsOneRun() {
+            assertThat(slowly(harness(), 0, 20, call(null, "search.web", "{\"q\":\"x\"}"))).isEmpty();
+        }
+
+        @Test
+        void aRunIdleForMoreThanAnHourIsForgotten() {
+            Fixtures.Harness h = harness();
+            String same = call("r1", "search.web", "{\"q\":\"x\"}");
+            assertThat(slowly(h, 0, 5 - 1, same)).isEmpty();
+            h.feed(event(Duration.ofMinutes(4), call("r1", "crm.lookup", "{}")));
+            h.engine.advance(Fixtures.T0.plus(Duration.ofMinutes(4 + 61 + 1)));
+            assertThat(slowly(h, 70, 9, same)).isEmpty(); // 4 before the gap + 9 after: counted afresh
+        }
+    }
+
+    @Test
+    void eventsWithoutATaskNeverCountTowardsAPerTaskRule() {
+        Fixtures.Harness h = countRule();
+        String noTask = "\"agent\":\"a\",\"kind\":\"outcome\",\"status\":\"error\"";
+        assertThat(h.fired(List.of(event(0, noTask), event(1000, noTask), event(2000, noTask), event(3000, noTask)))).isZero();
+        assertThat(h.fired(List.of(event(4000, noTask.replace("\"kind\"", "\"task\":\"\",\"kind\""))))).isZero();
+        assertThat(h.store.groups("storm")).isZero();
+        // Rules without state still see them: the event fires, grouped with an empty task.
+        Fixtures.Harness perEvent = new Fixtures.Harness(rules("""
+                rules:
+                  - {id: low, severity: high, category: quality, match: 'event.kind == "outcome"', group_by: [agent, task]}
+                """));
+        assertThat(perEvent.feed(event(0, noTask))).singleElement()
+                .satisfies(s -> assertThat(s.fingerprint()).isEqualTo("low:agent=a,task="));
     }
 
     @Test

@@ -21,13 +21,20 @@ class RuleParserTest {
         assertThat(loaded.rules().all()).extracting(Rule::id).containsExactlyInAnyOrder(
                 "task-failure-storm", "token-surge", "unauthorized-tool", "policy-violation", "budget-exceeded",
                 "harmful-output", "destructive-without-confirmation", "tool-loop", "low-quality", "error-rate",
-                "latency-degraded", "agent-silent", "suboptimal-decision");
+                "error-rate-above-norm", "latency-degraded", "agent-silent", "suboptimal-decision");
         assertThat(loaded.rules().all()).allSatisfy(r -> {
             assertThat(r.example()).as(r.id()).isNotBlank();
             assertThat(r.runbook()).as(r.id()).isNotBlank();
             assertThat(r.source()).isEqualTo(RuleSet.BUILTIN);
         });
         assertThat(loaded.rules().get("task-failure-storm").primitive()).isEqualTo(new Primitive.Count(3, java.time.Duration.ofMinutes(5)));
+        assertThat(loaded.rules().get("error-rate-above-norm").primitive()).isInstanceOfSatisfying(Primitive.Rate.class, rate -> {
+            assertThat(rate.above()).isEqualTo(0.1);
+            assertThat(rate.baseline()).isEqualTo(new Primitive.Baseline(3, java.time.Duration.ofHours(1), 50));
+            assertThat(rate.baselineSlices()).isEqualTo(60); // one-minute slices of the 10-minute window
+        });
+        assertThat(loaded.rules().get("tool-loop").primitive()).isInstanceOfSatisfying(Primitive.Repeat.class,
+                repeat -> assertThat(repeat.inRun()).isEqualTo(10));
         assertThat(loaded.rules().get("policy-violation").severity()).isEqualTo(Severity.CRITICAL);
         assertThat(loaded.rules().get("suboptimal-decision").severity()).isEqualTo(Severity.LOW);
     }
@@ -86,6 +93,51 @@ class RuleParserTest {
                 .containsExactly("rules.yaml: rule 'rules[0]': id: is required");
         assertThat(errors("rules:\n  - {id: a, severity: low, category: loop}\n  - {id: a, severity: low, category: loop}\n"))
                 .containsExactly("rules.yaml: rule 'a': id: defined twice in this file");
+    }
+
+    @Test
+    void readsAndValidatesRatesAgainstABaseline() {
+        RuleParser.Result ok = RuleParser.parse("rules.yaml", rule("""
+                rate:
+                  of: 'event.kind == "tool_call"'
+                  within: 10m
+                  min_events: 20
+                  above_baseline: {factor: 3, baseline: 1h}
+                """));
+        assertThat(ok.errors()).isEmpty();
+        assertThat(ok.rules().get(0).primitive()).isInstanceOfSatisfying(Primitive.Rate.class, rate -> {
+            assertThat(rate.above()).isZero();
+            assertThat(rate.baseline()).isEqualTo(new Primitive.Baseline(3, java.time.Duration.ofHours(1), 20)); // min_events: the rate's
+            assertThat(rate.horizon()).isEqualTo(java.time.Duration.ofMinutes(70));
+            assertThat(rate.describe()).isEqualTo("rate: share of (event.kind == \"tool_call\") within 10m above 3.0x the group's share in the 1h before, at least 20 events");
+        });
+        assertThat(errors(rule("rate: {within: 10m}")))
+                .containsExactly("rules.yaml: rule 'r1': rate: needs above (a share, such as 0.3), above_baseline (relative to the group's own recent share), or both");
+        assertThat(errors(rule("rate: {within: 10m, above_baseline: {factor: 1, baseline: 1h}}")))
+                .containsExactly("rules.yaml: rule 'r1': rate.above_baseline.factor: must be above 1 (how many times the group's own share)");
+        assertThat(errors(rule("rate: {within: 10m, above_baseline: {factor: 3}}")))
+                .containsExactly("rules.yaml: rule 'r1': rate.above_baseline.baseline: is required");
+        assertThat(errors(rule("rate: {within: 10m, above_baseline: {factor: 3, baseline: 5m}}")))
+                .containsExactly("rules.yaml: rule 'r1': rate.above_baseline.baseline: must be at least rate.within (10m)");
+        assertThat(errors(rule("rate: {within: 10m, above_baseline: {factor: 3, baseline: 2d}}")))
+                .containsExactly("rules.yaml: rule 'r1': rate.above_baseline.baseline: must be at most 144 times rate.within (1d)");
+        assertThat(errors(rule("rate: {within: 10m, above_baseline: {factor: 3, baseline: 1h, over: 2}}"))).singleElement().asString()
+                .isEqualTo("rules.yaml: rule 'r1': rate.above_baseline.over: unknown option; rate.above_baseline takes factor, baseline, min_events");
+        assertThat(errors(rule("rate: {within: 10m, above_baseline: 3}")))
+                .containsExactly("rules.yaml: rule 'r1': rate.above_baseline: must be a map: {factor: 3, baseline: 1h}, optionally with min_events");
+        assertThat(errors(rule("rate: {within: 10m, above_baseline: {factor: 3, baseline: 1h, min_events: 0}}")))
+                .containsExactly("rules.yaml: rule 'r1': rate.above_baseline.min_events: must be a whole number of at least 1, not 0");
+    }
+
+    @Test
+    void validatesRepeatInRunAndSurgeWindows() {
+        assertThat(errors(rule("group_by: [agent, run]\nrepeat: {same: [tool, params], at_least: 5, within: 2m, in_run: 10}"))).isEmpty();
+        assertThat(errors(rule("group_by: [agent]\nrepeat: {same: [tool, params], at_least: 5, within: 2m, in_run: 10}")))
+                .containsExactly("rules.yaml: rule 'r1': repeat.in_run: needs run in group_by, so that each group is one run");
+        assertThat(errors(rule("group_by: [agent, run]\nrepeat: {same: [tool], at_least: 5, within: 2m, in_run: 3}")))
+                .containsExactly("rules.yaml: rule 'r1': repeat.in_run: must be at least at_least (5): it counts identical calls over the whole run");
+        assertThat(errors(rule("surge: {value: '1', window: 15ms, factor: 2, baseline_windows: 2}")))
+                .containsExactly("rules.yaml: rule 'r1': surge.window: must be a multiple of 10ms: the sliding window moves in tenths of its length");
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  *   t = 5..15   refund-bot-N fails one task three times                    task-failure-storm   high: retry, which fails and escalates
  *   t = 10      writer-bot's output is flagged harmful                     harmful-output       critical: paused
  *               flaky-bot: 10 of 25 calls fail                             error-rate           medium
+ *               degraded-bot, whose calls fail 1 in 30, fails 8 of 30      error-rate-above-norm medium (every 15th cycle)
  *               summary-bot-N's answer is scored 0.12                      low-quality          high: retry, which succeeds
  *               travel-bot books two layovers                              suboptimal-decision  low
  *   t = 15      coder-bot force-pushes without confirmation                destructive-...      critical: paused
@@ -40,8 +41,8 @@ import java.util.function.Supplier;
  * </pre>
  * Retrying agents are replicas ({@code refund-bot-1} to {@code -5}, ...), one per cycle in turn:
  * Vigil retries an agent at most 3 times an hour, and each replica is retried once in 25 minutes.
- * The surge rules compare with the hour before: at the start the fleet sends the hour of ordinary
- * work context-bot and translate-bot did before the demo began, so both fire in the first
+ * The surge and baseline rules compare with the hour before: at the start the fleet sends the hour of ordinary
+ * work context-bot, translate-bot and degraded-bot did before the demo began, so they fire in the first
  * minutes, and the surges repeat after {@link #SURGE_EVERY} cycles, when the previous surge has
  * left the baseline.
  *
@@ -93,6 +94,7 @@ public final class DemoFleet {
     private static final Map<String, String> WORKERS = workers();
     private static final String SURGE_TOKENS = "context-bot";
     private static final String SURGE_LATENCY = "translate-bot";
+    private static final String ABOVE_NORM = "degraded-bot";
 
     private final DemoClient api;
     private final DemoOperator operator;
@@ -192,6 +194,16 @@ public final class DemoFleet {
         if (t == 30 && c == 0) {
             for (int i = 0; i < 8; i++) events.add(llmCall("analyst-bot", at).put("model", "gpt-x-large").put("cost_usd", 0.75).put("run", "deep-dive"));
         }
+        if (t == 10 && c % SURGE_EVERY == 0) {
+            // One of its tools breaks: 8 of 30 calls fail, under error-rate's 30% but far above its 1 in 30
+            for (int i = 0; i < 30; i++) {
+                boolean failed = i % 4 == 0;
+                ObjectNode e = event(ABOVE_NORM, at, "tool_call").put("tool", "inventory.check").put("status", failed ? "error" : "ok");
+                e.set("params", Json.MAPPER.createObjectNode().put("sku", i));
+                if (failed) e.set("error", Json.MAPPER.createObjectNode().put("type", "http_500"));
+                events.add(e);
+            }
+        }
         if (c % SURGE_EVERY == 0 && (t == 30 || t == 60 || t == 90)) {
             // 3 x 20 slow calls outweigh the window's 20 ordinary ones, wherever the 10-minute window starts
             for (int i = 0; i < 20; i++) events.add(llmCall(SURGE_LATENCY, at).put("latency_ms", 6000 + random.nextInt(500)));
@@ -239,9 +251,15 @@ public final class DemoFleet {
     /** The ordinary LLM calls the surge agents made in the hour before the demo began: their baseline. */
     private ArrayNode history(Instant at) {
         ArrayNode events = Json.MAPPER.createArrayNode();
+        int calls = 0;
         for (Instant ts = at.minus(HISTORY); ts.isBefore(at); ts = ts.plusSeconds(WORK_EVERY)) {
             events.add(llmCall(SURGE_TOKENS, ts));
             events.add(llmCall(SURGE_LATENCY, ts));
+            for (int i = 0; i < 2; i++, calls++) { // 1 in 30 of degraded-bot's calls fail: its norm
+                boolean failed = calls % 30 == 29;
+                ObjectNode e = event(ABOVE_NORM, ts, "tool_call").put("tool", "inventory.check").put("status", failed ? "error" : "ok");
+                events.add(e.set("params", Json.MAPPER.createObjectNode().put("sku", 1000 + calls)));
+            }
         }
         return events;
     }
@@ -282,6 +300,7 @@ public final class DemoFleet {
         m.put("analyst-bot", "search.web");
         m.put(SURGE_TOKENS, "docs.read");
         m.put(SURGE_LATENCY, "docs.read");
+        m.put(ABOVE_NORM, "inventory.check");
         for (String role : List.of("refund-bot", "search-bot", "summary-bot")) {
             for (int i = 1; i <= REPLICAS; i++) m.put(role + "-" + i, role.equals("refund-bot") ? "payments.refund" : "search.web");
         }

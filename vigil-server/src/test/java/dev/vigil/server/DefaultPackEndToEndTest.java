@@ -89,13 +89,14 @@ class DefaultPackEndToEndTest {
     }
 
     /**
-     * Windows are 10 minutes aligned to the clock, and the virtual now is 04:00:00: six baseline
-     * windows from 02:50 to 03:50 (one event at the middle of each), then the current one, 03:50 to 04:00.
+     * The window slides in one-minute slices and the virtual now is 04:00:00: for an event at 03:59
+     * the current window is 03:50 to 03:59 and the six baseline windows 02:50 to 03:49. One event
+     * at the start of each baseline window, so the agent has been seen since 02:50: the whole baseline.
      */
     private static List<String> baseline(String agent, String... eventsPerWindow) {
         List<String> events = new ArrayList<>();
         for (int w = 7; w >= 2; w--) {
-            for (String fields : eventsPerWindow) events.add(ev(w * 10 - 5, "\"agent\":\"" + agent + "\"," + fields));
+            for (String fields : eventsPerWindow) events.add(ev(w * 10, "\"agent\":\"" + agent + "\"," + fields));
         }
         return events;
     }
@@ -192,6 +193,34 @@ class DefaultPackEndToEndTest {
         single("error-rate", "flaky", "medium");
         vigil.accept(array(calls("mostly-fine", 20, 6))); // exactly 30%: not above
         assertNoIncident("mostly-fine");
+    }
+
+    /**
+     * Ten calls a minute from 80 to 10 minutes ago, one in {@code normallyFailing} failing; then
+     * ten a minute over the last 10 minutes, one in {@code nowFailing} failing.
+     */
+    private static List<String> history(String agent, int normallyFailing, int nowFailing) {
+        List<String> events = new ArrayList<>();
+        int n = 0;
+        for (int m = 80; m > 0; m--) {
+            for (int i = 0; i < 10; i++, n++) {
+                int every = m > 10 ? normallyFailing : nowFailing;
+                boolean error = n % every == 0;
+                events.add(ev(m - i * 0.1, "\"agent\":\"" + agent + "\",\"kind\":\"tool_call\",\"tool\":\"crm.lookup\",\"params\":{\"order\":" + n
+                        + "},\"status\":\"" + (error ? "error" : "ok") + "\""));
+            }
+        }
+        return events;
+    }
+
+    @Test
+    void errorRateAboveTheAgentsNorm() {
+        vigil.accept(array(history("broken-tool", 30, 5))); // 3.3% for 70 minutes, then 20%: under the absolute 30%
+        assertThat(single("error-rate-above-norm", "broken-tool", "medium").get("timeline").get(0).get("detail").textValue())
+                .contains("above 3.0x the share of the 1h before");
+        assertThat(vigil.incidents("?rule=error-rate&agent=broken-tool")).isEmpty();
+        vigil.accept(array(history("always-flaky", 4, 4))); // a steady 25%: normal for this agent
+        assertNoIncident("always-flaky");
     }
 
     private static List<String> calls(String agent, int total, int errors) {

@@ -40,7 +40,12 @@ final class SpanMapper {
     private static final String NO_AGENT = "agent: none of gen_ai.agent.id, gen_ai.agent.name (resource or span)"
             + " or the resource's service.name is set (the SDK default service.name unknown_service does not count);"
             + " set gen_ai.agent.id as a resource attribute, e.g. OTEL_RESOURCE_ATTRIBUTES=gen_ai.agent.id=billing-bot";
-    private static final String[] RUN = {"gen_ai.conversation.id", "session.id"};
+    /**
+     * The unit of work, Vigil's task: the conversation (GenAI; "session, thread") or OpenInference's
+     * session. A conversation outlives one agent invocation: each invoke_agent trace in it is one
+     * attempt at it, so the trace is the run (docs/OTLP.md, "Task and run").
+     */
+    private static final String[] TASK = {"gen_ai.conversation.id", "session.id"};
     private static final String[] MODEL = {"gen_ai.request.model", "gen_ai.response.model", "llm.model_name"};
     private static final String[] INPUT_TOKENS = {"gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens", "llm.token_count.prompt"};
     private static final String[] OUTPUT_TOKENS = {"gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens", "llm.token_count.completion"};
@@ -107,7 +112,11 @@ final class SpanMapper {
         event.put("id", SpanEventIds.of(span.getTraceId(), span.getSpanId(), timeNanos / 1_000_000));
         if (timeNanos != 0) event.put("ts", Instant.ofEpochSecond(0, timeNanos).toString());
         event.put("agent", agent);
-        event.put("run", orElse(fields.id("run", a.text(RUN)), traceId));
+        // One trace is one run; spans without a conversation or session have no task, so never
+        // count towards a per-task rule (an empty task is in no task's group).
+        event.put("run", traceId);
+        String task = fields.id("task", a.text(TASK));
+        if (task != null) event.put("task", task);
         event.put("kind", kind.wire());
         event.put("status", failed ? "error" : "ok");
         if (span.getStartTimeUnixNano() != 0 && span.getEndTimeUnixNano() >= span.getStartTimeUnixNano()) {
@@ -274,9 +283,5 @@ final class SpanMapper {
         } catch (JacksonException notJson) {
             return null;
         }
-    }
-
-    private static String orElse(String value, String fallback) {
-        return value != null ? value : fallback;
     }
 }

@@ -125,7 +125,8 @@ class OtlpExporterTest {
         assertThat(events).hasSize(7); // 1 chat, 5 tool calls, 1 outcome; the HTTP span is ignored
 
         JsonNode chat = only(events, "llm_call");
-        assertThat(chat.get("run").textValue()).isEqualTo("conv-4471");
+        assertThat(chat.get("task").textValue()).as("the conversation is the task").isEqualTo("conv-4471");
+        assertThat(chat.get("run").textValue()).as("the trace is the run").isEqualTo(traceId[0]);
         assertThat(chat.get("model").textValue()).isEqualTo("gpt-x");
         assertThat(chat.get("temperature").doubleValue()).isEqualTo(0.2);
         assertThat(chat.get("tokens").get("input").longValue()).isEqualTo(1200);
@@ -145,21 +146,23 @@ class OtlpExporterTest {
             assertThat(tool.get("tool").textValue()).isEqualTo("search.web");
             assertThat(tool.get("params").toString()).isEqualTo("{\"query\":\"refund 4471\",\"limit\":5}");
             assertThat(tool.get("latency_ms").doubleValue()).isEqualTo(120.0);
-            assertThat(tool.get("run").textValue()).isEqualTo("conv-4471");
+            assertThat(tool.get("run").textValue()).isEqualTo(traceId[0]);
+            assertThat(tool.get("task").textValue()).isEqualTo("conv-4471");
         });
 
         JsonNode outcome = only(events, "outcome");
         assertThat(outcome.get("status").textValue()).isEqualTo("error");
         assertThat(outcome.get("error").get("type").textValue()).isEqualTo("tool_loop");
         assertThat(outcome.get("error").get("message").textValue()).isEqualTo("agent gave up after 5 searches");
-        assertThat(outcome.get("run").textValue()).as("no conversation id: the trace is the run").isEqualTo(traceId[0]);
+        assertThat(outcome.get("run").textValue()).as("one trace, one run").isEqualTo(traceId[0]);
+        assertThat(outcome.has("task")).as("no conversation id on the agent span: no task").isFalse();
         assertThat(outcome.get("latency_ms").doubleValue()).isEqualTo(10_000.0);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             List<JsonNode> incidents = vigil.incidents("?rule=tool-loop&agent=otel-proto-bot");
             assertThat(incidents).hasSize(1);
             assertThat(incidents.get(0).get("severity").textValue()).isEqualTo("high");
-            assertThat(incidents.get(0).get("group").toString()).contains("conv-4471");
+            assertThat(incidents.get(0).get("group").toString()).contains(traceId[0]);
         });
         assertThat(vigil.get("/metrics", null).body())
                 .contains("vigil_otlp_spans_total{outcome=\"ignored\"}")
@@ -204,6 +207,7 @@ class OtlpExporterTest {
         assertThat(tool.get("attrs").get("gen_ai.tool.call.arguments").textValue()).isEqualTo("ls -la /");
         assertThat(tool.get("status").textValue()).isEqualTo("error");
         assertThat(tool.get("error").get("message").textValue()).isEqualTo("permission denied");
-        assertThat(tool.get("run").textValue()).isEqualTo("conv-json");
+        assertThat(tool.get("task").textValue()).isEqualTo("conv-json");
+        assertThat(tool.get("run").textValue()).isEqualTo(tool.get("attrs").get("trace_id").textValue());
     }
 }

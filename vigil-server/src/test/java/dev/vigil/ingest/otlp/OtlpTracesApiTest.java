@@ -99,7 +99,8 @@ class OtlpTracesApiTest {
         assertThat(call.get("tokens").toString()).isEqualTo("{\"input\":900,\"output\":100}");
         assertThat(call.get("temperature").doubleValue()).isEqualTo(0.1);
         assertThat(call.get("cost_usd").doubleValue()).isEqualTo(0.0125);
-        assertThat(call.get("run").textValue()).isEqualTo("sess-7");
+        assertThat(call.get("task").textValue()).as("OpenInference's session is the task").isEqualTo("sess-7");
+        assertThat(call.get("run").textValue()).as("the trace is the run").isEqualTo(call.get("attrs").get("trace_id").textValue());
         assertThat(call.get("attrs").get("provider").textValue()).isEqualTo("openai");
         JsonNode toolCall = ofKind(events, "tool_call");
         assertThat(toolCall.get("tool").textValue()).isEqualTo("crm.lookup");
@@ -339,6 +340,35 @@ class OtlpTracesApiTest {
                 .endsWith("{\"error\":\"the request body could not be read: Early EOF\"}");
     }
 
+    /** A failed invoke_agent span: an outcome with status error, in a conversation unless it is null. */
+    private static Span failedRun(String conversation, Instant start) {
+        Span.Builder run = span("invoke_agent billing", start, 500, text("gen_ai.operation.name", "invoke_agent"))
+                .setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage("gave up"));
+        if (conversation != null) run.addAttributes(text("gen_ai.conversation.id", conversation));
+        return run.build();
+    }
+
+    @Test
+    void theConversationIsTheTaskAndSpansWithoutOneCountTowardsNoTask() {
+        // Three conversations that each fail once, and three runs without a conversation: no storm.
+        assertAccepted(otlp.post(request(List.of(text("gen_ai.agent.id", "storm-free-bot")),
+                failedRun("conv-1", T0), failedRun("conv-2", T0.plusSeconds(1)), failedRun("conv-3", T0.plusSeconds(2)),
+                failedRun(null, T0.plusSeconds(3)), failedRun(null, T0.plusSeconds(4)), failedRun(null, T0.plusSeconds(5)))));
+        // One conversation that fails three times, in three runs (traces): the same task failing.
+        assertAccepted(otlp.post(request(List.of(text("gen_ai.agent.id", "storm-bot")),
+                failedRun("conv-9", T0), failedRun("conv-9", T0.plusSeconds(1)), failedRun("conv-9", T0.plusSeconds(2)))));
+
+        List<JsonNode> outcomes = events("storm-bot");
+        assertThat(outcomes).hasSize(3).allSatisfy(e -> assertThat(e.get("task").textValue()).isEqualTo("conv-9"));
+        assertThat(outcomes).extracting(e -> e.get("run").textValue()).as("each trace is a run").doesNotHaveDuplicates();
+        assertThat(events("storm-free-bot")).filteredOn(e -> !e.has("task")).hasSize(3);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(vigil.incidents("?rule=task-failure-storm&agent=storm-bot")).singleElement().satisfies(i ->
+                        assertThat(i.get("group").toString()).isEqualTo("{\"agent\":\"storm-bot\",\"task\":\"conv-9\"}")));
+        // Detection runs in log order: the first request's events were seen before the storm opened.
+        assertThat(vigil.incidents("?rule=task-failure-storm&agent=storm-free-bot")).isEmpty();
+    }
+
     @Test
     void theResourcesAgentIdWinsOverTheProviderIdOnTheAgentSpan() {
         Span run = span("invoke_agent", T0, 900, text("gen_ai.operation.name", "invoke_agent"),
@@ -355,8 +385,8 @@ class OtlpTracesApiTest {
         JsonNode outcome = ofKind(events, "outcome");
         assertThat(outcome.get("attrs").get("gen_ai.agent.id").textValue()).as("the span's own id is kept").isEqualTo("asst_Q1w2E3");
         assertThat(outcome.get("attrs").get("gen_ai.agent.name").textValue()).isEqualTo("Refund helper");
-        assertThat(outcome.get("run").textValue()).as("the run: the span's first").isEqualTo("conv-span");
-        assertThat(ofKind(events, "llm_call").get("run").textValue()).isEqualTo("conv-resource");
+        assertThat(outcome.get("task").textValue()).as("the task: the span's first").isEqualTo("conv-span");
+        assertThat(ofKind(events, "llm_call").get("task").textValue()).isEqualTo("conv-resource");
     }
 
     @Test
@@ -420,12 +450,12 @@ class OtlpTracesApiTest {
 
         JsonNode call = ofKind(events, "llm_call");
         assertThat(call.get("model").textValue()).hasSize(128);
-        assertThat(call.get("run").textValue()).hasSize(128);
+        assertThat(call.get("task").textValue()).hasSize(128);
         assertThat(call.has("temperature")).isFalse();
         assertThat(call.has("cost_usd")).isFalse();
         assertThat(call.get("tokens").toString()).as("a dropped count reads as 0, as when it is not sent").isEqualTo("{\"input\":0,\"output\":12}");
         assertThat(call.get("attrs").get("dropped")).extracting(JsonNode::textValue).containsExactly(
-                "run: cut to 128 characters from 200",
+                "task: cut to 128 characters from 200",
                 "model: cut to 128 characters from 200",
                 "temperature: NaN is not a finite number of at least 0",
                 "tokens.input: -5 is not a finite number of at least 0",
