@@ -29,6 +29,7 @@ import io.javalin.router.EndpointNotFound;
 import io.javalin.security.RouteRole;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class HttpApi {
     public static Javalin create(VigilConfig config, KeyRing keys, Stages p, Clock clock, VigilMetrics metrics,
                                  BooleanSupplier ready) {
         Authenticator auth = new Authenticator(keys);
+        AtomicBoolean stopping = new AtomicBoolean();
         long maxBody = config.ingest().maxBodyBytes();
         EventRoutes events = new EventRoutes(p.ingest(), p.eventLog(), maxBody);
         TraceRoutes traces = new TraceRoutes(new OtlpTraceIngest(p.ingest(), config.ingest(), metrics), maxBody);
@@ -73,6 +75,7 @@ public final class HttpApi {
 
             // Streams end while the server can still finish them; after it stops, their senders would write to recycled responses.
             cfg.events.serverStopping(() -> {
+                stopping.set(true);
                 p.feed().close();
                 agents.closeStreams();
             });
@@ -129,6 +132,12 @@ public final class HttpApi {
                 ctx.status(503).header("Retry-After", "1").json(Map.of("error", e.getMessage()));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                // While the server stops, a stream's request that Jetty already recycled can fail inside Javalin:
+                // it has no client left to answer, and reading it would throw again.
+                if (stopping.get()) {
+                    log.debug("request failed while the server stopped", e);
+                    return;
+                }
                 log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(Map.of("error", "internal error; see the server log"));
             });
