@@ -52,6 +52,10 @@ public final class DetectionEngine {
     private List<Rule> rules;
     /** Per rule (same order): it keeps state per task, so an event without a task is in none of its groups. */
     private boolean[] perTask;
+    /** Per rule (same order): which of the distinct group_by lists it groups by; most rules share [agent]. */
+    private int[] groupList;
+    /** This event's group key per distinct group_by list, built once per event for all the rules that share it. */
+    private String[] groupKeys;
 
     /**
      * @param agents the CEL value of {@code agent} for an agent id
@@ -89,8 +93,20 @@ public final class DetectionEngine {
             Rule r = enabled.get(i);
             task[i] = !(r.primitive() instanceof Primitive.PerEvent) && r.groupBy().contains(taskField);
         }
+        List<List<GroupField>> distinct = new ArrayList<>();
+        int[] list = new int[enabled.size()];
+        for (int i = 0; i < list.length; i++) {
+            int at = distinct.indexOf(enabled.get(i).groupBy());
+            if (at < 0) {
+                at = distinct.size();
+                distinct.add(enabled.get(i).groupBy());
+            }
+            list[i] = at;
+        }
         rules = enabled;
         perTask = task;
+        groupList = list;
+        groupKeys = new String[distinct.size()];
     }
 
     /**
@@ -141,6 +157,9 @@ public final class DetectionEngine {
         List<Rule> rules = this.rules;
         boolean[] perTask = this.perTask;
         boolean noTask = event.task() == null || event.task().isEmpty();
+        int[] groupList = this.groupList;
+        String[] groupKeys = this.groupKeys;
+        java.util.Arrays.fill(groupKeys, null);
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
             // An event without a task belongs to no task: counting it would lump every task-less event together.
@@ -156,7 +175,9 @@ public final class DetectionEngine {
             } else if (!matched) {
                 continue;
             }
-            StateKey key = new StateKey(rule.id(), groupKey(rule, event));
+            String groupKey = groupKeys[groupList[i]];
+            if (groupKey == null) groupKeys[groupList[i]] = groupKey = groupKey(rule, event);
+            StateKey key = new StateKey(rule.id(), groupKey);
             String reason = apply(rule, key, event, vars, matched, now);
             if (reason != null) signals.add(new Signal(rule, group(rule, event), rule.id() + ":" + key.group(), event, reason));
         }
@@ -210,9 +231,9 @@ public final class DetectionEngine {
                 long from = s.window.maxTime - r.within().toMillis();
                 s.window.dropBefore(from - outOfOrder.toMillis());
                 state.put(key, s, now);
-                Window.Totals in = s.window.totals(from, s.window.maxTime);
-                int total = in.count();
-                int hits = in.hits();
+                long in = s.window.countsSince(from); // every entry is at or before the watermark
+                int total = (int) (in >>> 32);
+                int hits = (int) in;
                 yield matched && total >= r.minEvents() && (double) hits / total > r.above()
                         ? hits + " of " + total + " events within " + Durations.format(r.within()) + " (above " + r.above() + ")"
                         : null;
@@ -231,7 +252,7 @@ public final class DetectionEngine {
                 yield total > limit ? "sum " + round(total) + " above " + round(limit) + " within " + Durations.format(sum.within()) : null;
             }
             case Primitive.Surge surge -> surge(rule, key, surge, t, vars, now);
-            case Primitive.Repeat repeat -> repeat(rule, key, repeat, e, t, now);
+            case Primitive.Repeat repeat -> repeat(rule, key, repeat, e, t, vars, now);
             case Primitive.Sequence seq -> sequence(key, seq, t, vars, now);
             case Primitive.Absent absent -> {
                 GroupState.Absent s = state.get(key) instanceof GroupState.Absent a ? a : new GroupState.Absent();
@@ -263,32 +284,33 @@ public final class DetectionEngine {
         GroupState.Surge s = state.get(key) instanceof GroupState.Surge g ? g : new GroupState.Surge(surge.baselineWindows());
         if (late(rule, s.maxTime, t)) return null;
         s.maxTime = Math.max(s.maxTime, t);
-        GroupState.Slices slices = s.slices;
         long slice = Math.floorDiv(t, surge.sliceMillis());
-        boolean added = slices.add(slice, value, true);
+        boolean added = s.add(slice, value);
         state.put(key, s, now);
         int per = Primitive.Surge.SLICES_PER_WINDOW;
-        long head = slices.head;
+        int n = s.size();
+        long head = s.head;
         // Only an event in the current window can change it; and only a group seen since the start of the baseline has one.
-        if (!added || slice <= head - per || slices.first > head - slices.size() + 1) return null;
+        if (!added || slice <= head - per || s.first > head - n + 1) return null;
+        boolean sum = surge.aggregate() == Primitive.Aggregate.SUM;
         double observedSum = 0;
         long observedCount = 0;
-        for (long b = head - per + 1; b <= head; b++) {
-            int i = slices.slot(b);
-            observedSum += slices.sum[i];
-            observedCount += slices.count[i];
-        }
         double baselineTotal = 0;
         int baselineCount = 0;
-        for (int w = 1; w <= surge.baselineWindows(); w++) {
+        // From the head back through the ring: the current window, then each baseline window.
+        int i = s.slot(head);
+        for (int w = 0; w <= surge.baselineWindows(); w++) {
             double windowSum = 0;
             long windowCount = 0;
-            for (long b = head - (long) per * (w + 1) + 1; b <= head - (long) per * w; b++) {
-                int i = slices.slot(b);
-                windowSum += slices.sum[i];
-                windowCount += slices.count[i];
+            for (int k = 0; k < per; k++) {
+                windowSum += s.sum[i];
+                windowCount += s.count[i];
+                if (--i < 0) i = n - 1;
             }
-            if (surge.aggregate() == Primitive.Aggregate.SUM) {
+            if (w == 0) {
+                observedSum = windowSum;
+                observedCount = windowCount;
+            } else if (sum) {
                 baselineTotal += windowSum;
                 baselineCount++;
             } else if (windowCount > 0) {
@@ -298,46 +320,39 @@ public final class DetectionEngine {
         }
         if (baselineCount == 0 || observedCount == 0) return null;
         double baseline = baselineTotal / baselineCount;
-        double observed = surge.aggregate() == Primitive.Aggregate.SUM ? observedSum : observedSum / observedCount;
+        double observed = sum ? observedSum : observedSum / observedCount;
         if (baseline <= 0 || baseline < surge.minBaseline() || observed <= surge.factor() * baseline) return null;
-        return (surge.aggregate() == Primitive.Aggregate.SUM ? "sum " : "mean ") + round(observed) + " in the last "
+        return (sum ? "sum " : "mean ") + round(observed) + " in the last "
                 + Durations.format(surge.window()) + ", " + round(observed / baseline) + "x the baseline of " + round(baseline);
     }
 
     /**
-     * rate with above_baseline: the share over the exact window, as for an absolute rate, against
-     * the group's share in the baseline's slices, which end at the last slice boundary before the
-     * window starts.
+     * rate with above_baseline: the share over the sliding window of the {@code SLICES_PER_WINDOW}
+     * slices ending at the watermark's slice, against the group's share in the baseline's slices
+     * just before them.
      */
     private String rateAboveBaseline(Rule rule, StateKey key, Primitive.Rate r, long t, boolean matched, Instant now) {
-        Primitive.Baseline b = r.baseline();
         int per = Primitive.Rate.SLICES_PER_WINDOW;
         int baselineSlices = r.baselineSlices();
-        GroupState.RateBaseline s = state.get(key) instanceof GroupState.RateBaseline g ? g
-                : new GroupState.RateBaseline(baselineSlices + per + 1);
-        if (late(rule, s.window.maxTime, t)) return null;
-        s.window.add(t, 1, matched);
-        s.slices.add(Math.floorDiv(t, r.sliceMillis()), 0, matched);
-        long from = s.window.maxTime - r.within().toMillis();
-        s.window.dropBefore(from - outOfOrder.toMillis());
+        GroupState.RateSlices s = state.get(key) instanceof GroupState.RateSlices g ? g
+                : new GroupState.RateSlices(baselineSlices + per);
+        if (late(rule, s.maxTime, t)) return null;
+        s.maxTime = Math.max(s.maxTime, t);
+        long slice = Math.floorDiv(t, r.sliceMillis());
+        boolean added = s.add(slice, matched);
         state.put(key, s, now);
-        if (!matched) return null;
-        Window.Totals in = s.window.totals(from, s.window.maxTime);
-        int total = in.count();
-        int hits = in.hits();
+        long head = s.head;
+        if (!matched || !added || slice <= head - per) return null;
+        long in = s.total(head, per);
+        int total = (int) (in >>> 32);
+        int hits = (int) in;
         double share = (double) hits / total;
         if (total < r.minEvents() || share <= r.above()) return null;
-        GroupState.Slices slices = s.slices;
-        long last = Math.floorDiv(s.window.maxTime, r.sliceMillis()) - per - 1;
-        long oldest = last - baselineSlices + 1;
-        if (slices.first > oldest) return null; // not seen for the whole baseline yet
-        long baseTotal = 0;
-        long baseHits = 0;
-        for (long x = oldest; x <= last; x++) {
-            int i = slices.slot(x);
-            baseTotal += slices.count[i];
-            baseHits += slices.hits[i];
-        }
+        if (s.first > head - per - baselineSlices + 1) return null; // not seen for the whole baseline yet
+        long before = s.total(head - per, baselineSlices);
+        long baseTotal = before >>> 32;
+        long baseHits = (int) before;
+        Primitive.Baseline b = r.baseline();
         if (baseTotal < b.minEvents()) return null;
         double norm = (double) baseHits / baseTotal;
         if (share <= b.factor() * norm) return null;
@@ -346,7 +361,7 @@ public final class DetectionEngine {
                 + ", " + percent(norm) + ")";
     }
 
-    private String repeat(Rule rule, StateKey key, Primitive.Repeat repeat, Event e, long t, Instant now) {
+    private String repeat(Rule rule, StateKey key, Primitive.Repeat repeat, Event e, long t, Map<String, Object> vars, Instant now) {
         GroupState.Repeat s = state.get(key) instanceof GroupState.Repeat r ? r : new GroupState.Repeat();
         if (late(rule, s.maxTime, t)) return null;
         s.maxTime = Math.max(s.maxTime, t);
@@ -368,14 +383,29 @@ public final class DetectionEngine {
             }
         }
         int inRun = 0;
-        if (repeat.inRun() > 0 && e.run() != null && !e.run().isEmpty()) {
+        boolean counted = repeat.inRun() > 0 && e.run() != null && !e.run().isEmpty();
+        if (counted) {
             if (s.run == null) s.run = new GroupState.RunCounts(Primitive.Repeat.MAX_RUN_ACTIONS);
             inRun = s.run.increment(hash(action));
         }
         state.put(key, s, now);
         int n = w.maxInSpanContaining(t, repeat.within().toMillis());
-        if (n >= repeat.atLeast()) return n + " identical actions within " + Durations.format(repeat.within());
-        return inRun >= repeat.inRun() && repeat.inRun() > 0 ? inRun + " identical actions in run " + e.run() : null;
+        boolean fast = n >= repeat.atLeast();
+        boolean slow = repeat.inRun() > 0 && inRun >= repeat.inRun();
+        if (!(fast || slow)) return null;
+        if (repeat.except() != null) {
+            // except (polls) is read only for a call that would fire, and once per action in a run:
+            // identical calls share their tool and params, and it is often a regex
+            boolean exempt;
+            if (counted && s.run.lastExempt() != 0) {
+                exempt = s.run.lastExempt() == 1;
+            } else {
+                exempt = repeat.except().test(vars);
+                if (counted) s.run.lastExempt(exempt);
+            }
+            if (exempt) return null;
+        }
+        return fast ? n + " identical actions within " + Durations.format(repeat.within()) : inRun + " identical actions in run " + e.run();
     }
 
     /** FNV-1a, 64 bits, over the action's characters: identifies an action in a run without keeping its text. */

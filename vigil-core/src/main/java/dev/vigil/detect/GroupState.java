@@ -14,41 +14,38 @@ final class GroupState {
     }
 
     /**
-     * A fixed ring of time slices: for each of the latest {@code size} slices (numbered by
-     * {@code floor(time / slice length)}), the sum of values, the number of events and the hits
-     * among them. Slices older than the ring are gone; a slice the group sent nothing in is zero.
-     * Memory is fixed per group whatever the rate of events.
+     * surge: a fixed ring of time slices of a tenth of the window; for each of the latest
+     * {@code size} slices (numbered {@code floor(time / slice length)}), the sum of the values and
+     * the number of events. Slices older than the ring are gone; a slice the group sent nothing in
+     * is zero. Memory is fixed per group whatever the rate of events.
      */
-    static final class Slices {
+    static final class Surge {
         final double[] sum;
         final int[] count;
-        final int[] hits;
         /** The latest slice seen; the ring holds {@code head - size + 1 .. head}. */
         long head = Long.MIN_VALUE;
         /** The earliest slice the group was seen in: how much history it has. */
         long first = Long.MAX_VALUE;
+        long maxTime = Long.MIN_VALUE;
 
-        Slices(int size, boolean values, boolean withHits) {
-            sum = values ? new double[size] : null;
+        Surge(int baselineWindows) {
+            int size = dev.vigil.rule.Primitive.Surge.SLICES_PER_WINDOW * (baselineWindows + 1);
+            sum = new double[size];
             count = new int[size];
-            hits = withHits ? new int[size] : null;
         }
 
-        int size() {
-            return count.length;
-        }
-
-        /** Adds an event to slice {@code slice}; false when that slice is older than the ring holds. */
-        boolean add(long slice, double value, boolean hit) {
+        /** Adds a value to slice {@code slice}; false when that slice is older than the ring holds. */
+        boolean add(long slice, double value) {
             int n = count.length;
             if (head == Long.MIN_VALUE) {
                 head = slice;
             } else if (slice > head) {
-                long gap = slice - head;
-                if (gap >= n) {
-                    clear(0, n);
-                } else {
-                    for (long s = head + 1; s <= slice; s++) clear(slot(s), slot(s) + 1);
+                long gap = Math.min(slice - head, n);
+                int i = slot(head);
+                for (long k = 0; k < gap; k++) {
+                    if (++i == n) i = 0;
+                    sum[i] = 0;
+                    count[i] = 0;
                 }
                 head = slice;
             } else if (slice <= head - n) {
@@ -56,18 +53,13 @@ final class GroupState {
             }
             first = Math.min(first, slice);
             int i = slot(slice);
-            if (sum != null) sum[i] += value;
+            sum[i] += value;
             count[i]++;
-            if (hit && hits != null) hits[i]++;
             return true;
         }
 
-        private void clear(int from, int to) {
-            for (int i = from; i < to; i++) {
-                if (sum != null) sum[i] = 0;
-                count[i] = 0;
-                if (hits != null) hits[i] = 0;
-            }
+        int size() {
+            return count.length;
         }
 
         int slot(long slice) {
@@ -75,23 +67,55 @@ final class GroupState {
         }
     }
 
-    /** surge: one-tenth-of-a-window slices of the current window and the baseline windows before it. */
-    static final class Surge {
-        final Slices slices;
+    /**
+     * rate with a baseline: a fixed ring of slices of a tenth of the window, each one long holding
+     * the slice's events (high 32 bits) and hits among them (low 32 bits): the current window and
+     * the baseline before it in one array.
+     */
+    static final class RateSlices {
+        final long[] slots;
+        long head = Long.MIN_VALUE;
+        long first = Long.MAX_VALUE;
         long maxTime = Long.MIN_VALUE;
 
-        Surge(int baselineWindows) {
-            slices = new Slices(dev.vigil.rule.Primitive.Surge.SLICES_PER_WINDOW * (baselineWindows + 1), true, false);
+        RateSlices(int size) {
+            slots = new long[size];
         }
-    }
 
-    /** rate with a baseline: the exact window, plus slices of the baseline before it. */
-    static final class RateBaseline {
-        final Window window = new Window();
-        final Slices slices;
+        boolean add(long slice, boolean hit) {
+            int n = slots.length;
+            if (head == Long.MIN_VALUE) {
+                head = slice;
+            } else if (slice > head) {
+                long gap = Math.min(slice - head, n);
+                int i = slot(head);
+                for (long k = 0; k < gap; k++) {
+                    if (++i == n) i = 0;
+                    slots[i] = 0;
+                }
+                head = slice;
+            } else if (slice <= head - n) {
+                return false;
+            }
+            first = Math.min(first, slice);
+            slots[slot(slice)] += hit ? (1L << 32) | 1 : 1L << 32;
+            return true;
+        }
 
-        RateBaseline(int slices) {
-            this.slices = new Slices(slices, false, true);
+        /** Events (high 32 bits) and hits (low 32 bits) of the {@code length} slices ending at {@code last}, all in the ring. */
+        long total(long last, int length) {
+            int n = slots.length;
+            int i = slot(last);
+            long total = 0;
+            for (int k = 0; k < length; k++) {
+                total += slots[i];
+                if (--i < 0) i = n - 1;
+            }
+            return total;
+        }
+
+        int slot(long slice) {
+            return (int) Math.floorMod(slice, (long) slots.length);
         }
     }
 
@@ -121,8 +145,12 @@ final class GroupState {
         private long[] keys = new long[4];
         private int[] counts = new int[4];
         private long[] used = new long[4];
+        /** Per action: whether the rule's except holds for it, once asked (0 not yet, 1 yes, 2 no). */
+        private byte[] exempt = new byte[4];
         private int size;
         private long tick;
+        /** The slot of the action counted last. */
+        private int last;
         private final int capacity;
 
         RunCounts(int capacity) {
@@ -135,6 +163,7 @@ final class GroupState {
             for (int i = 0; i < size; i++) {
                 if (keys[i] == key) {
                     used[i] = tick;
+                    last = i;
                     return ++counts[i];
                 }
             }
@@ -145,6 +174,7 @@ final class GroupState {
                     keys = java.util.Arrays.copyOf(keys, n);
                     counts = java.util.Arrays.copyOf(counts, n);
                     used = java.util.Arrays.copyOf(used, n);
+                    exempt = java.util.Arrays.copyOf(exempt, n);
                 }
                 at = size++;
             } else {
@@ -154,7 +184,18 @@ final class GroupState {
             keys[at] = key;
             counts[at] = 1;
             used[at] = tick;
+            exempt[at] = 0;
+            last = at;
             return 1;
+        }
+
+        /** Whether except holds for the action counted last: 0 not asked yet, 1 yes, 2 no. */
+        byte lastExempt() {
+            return exempt[last];
+        }
+
+        void lastExempt(boolean holds) {
+            exempt[last] = holds ? (byte) 1 : (byte) 2;
         }
     }
 

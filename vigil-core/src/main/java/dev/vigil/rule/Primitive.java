@@ -30,7 +30,8 @@ public sealed interface Primitive {
             case Surge s -> "surge: " + s.aggregate().name().toLowerCase() + " of " + s.value().text() + " over a sliding "
                     + Durations.format(s.window()) + " above " + s.factor() + "x the mean of the " + s.baselineWindows() + " windows before";
             case Repeat r -> "repeat: " + r.atLeast() + " identical " + r.same().stream().map(GroupField::name).toList()
-                    + " within " + Durations.format(r.within()) + (r.inRun() > 0 ? ", or " + r.inRun() + " in one run" : "");
+                    + " within " + Durations.format(r.within()) + (r.inRun() > 0 ? ", or " + r.inRun() + " in one run" : "")
+                    + (r.except() != null ? ", except where " + r.except().text() : "");
             case Sequence q -> "sequence: " + q.steps().size() + " steps within " + Durations.format(q.within());
             case Absent a -> "absent: silent for " + Durations.format(a.silence());
         };
@@ -52,9 +53,10 @@ public sealed interface Primitive {
 
     /**
      * Of the events matching {@code of} in the last {@code within}, the share that also match the
-     * rule's {@code match} is above {@code above} (0 when only a baseline is given) and, with a
-     * {@code baseline}, above its factor times the group's own share in the span before the window;
-     * silent below {@code minEvents} such events.
+     * rule's {@code match} is above {@code above} (0 when only a baseline is given); silent below
+     * {@code minEvents} such events. Without a baseline the window is exact; with one, the window
+     * and the baseline are kept in slices of a tenth of {@code within} and the share must also be
+     * above the baseline's factor times the group's own share in the slices before the window.
      */
     record Rate(double above, Expression of, Duration within, int minEvents, Baseline baseline) implements Primitive {
         /** The window is cut into this many slices to keep the baseline; the baseline is whole slices. */
@@ -119,16 +121,17 @@ public sealed interface Primitive {
     /**
      * At least {@code atLeast} events with identical {@code same} fields within {@code within}; or,
      * when {@code inRun} is above 0, that many identical events in one run, whatever their spacing
-     * (the rule groups by run; a run idle for {@link #RUN_IDLE} is forgotten).
+     * (the rule groups by run; a run idle for {@link #RUN_IDLE} is forgotten). A call for which
+     * {@code except} holds (a poll) never fires; it is evaluated only for a call that would.
      */
-    record Repeat(List<GroupField> same, int atLeast, Duration within, int inRun) implements Primitive {
+    record Repeat(List<GroupField> same, int atLeast, Duration within, int inRun, Expression except) implements Primitive {
         /** How long a run's identical-call counts outlive the run's latest matching event. */
         public static final Duration RUN_IDLE = Duration.ofHours(1);
         /** Distinct actions counted per run for {@code in_run}; the least recently seen is dropped. */
         public static final int MAX_RUN_ACTIONS = 64;
 
         public Repeat(List<GroupField> same, int atLeast, Duration within) {
-            this(same, atLeast, within, 0);
+            this(same, atLeast, within, 0, null);
         }
 
         public Duration horizon() {

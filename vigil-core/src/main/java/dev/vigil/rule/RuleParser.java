@@ -182,7 +182,7 @@ public final class RuleParser {
                             o.positiveInt("baseline_windows"), o.has("min_baseline") ? o.number("min_baseline", false) : 0);
                 }
                 case "repeat" -> {
-                    o.known("same", "at_least", "within", "in_run");
+                    o.known("same", "at_least", "within", "in_run", "except");
                     if (!o.has("same")) error("repeat.same", "is required: the fields that make two actions identical, e.g. [tool, params]");
                     int atLeast = o.positiveInt("at_least");
                     int inRun = 0;
@@ -191,7 +191,8 @@ public final class RuleParser {
                         if (inRun < atLeast) error("repeat.in_run", "must be at least at_least (" + atLeast + "): it counts identical calls over the whole run");
                         if (!groupBy.contains(new GroupField("run"))) error("repeat.in_run", "needs run in group_by, so that each group is one run");
                     }
-                    yield new Primitive.Repeat(fields("repeat.same", options.get("same"), List.of()), atLeast, o.duration("within"), inRun);
+                    Expression except = o.has("except") ? o.expression("except", Cel.Result.BOOL) : null;
+                    yield new Primitive.Repeat(fields("repeat.same", options.get("same"), List.of()), atLeast, o.duration("within"), inRun, except);
                 }
                 case "sequence" -> {
                     o.known("steps", "within");

@@ -34,7 +34,10 @@ class RuleParserTest {
             assertThat(rate.baselineSlices()).isEqualTo(60); // one-minute slices of the 10-minute window
         });
         assertThat(loaded.rules().get("tool-loop").primitive()).isInstanceOfSatisfying(Primitive.Repeat.class,
-                repeat -> assertThat(repeat.inRun()).isEqualTo(10));
+                repeat -> {
+                    assertThat(repeat.inRun()).isEqualTo(10);
+                    assertThat(repeat.except().text()).contains("event.attrs.poll");
+                });
         assertThat(loaded.rules().get("policy-violation").severity()).isEqualTo(Severity.CRITICAL);
         assertThat(loaded.rules().get("suboptimal-decision").severity()).isEqualTo(Severity.LOW);
     }
@@ -136,6 +139,8 @@ class RuleParserTest {
                 .containsExactly("rules.yaml: rule 'r1': repeat.in_run: needs run in group_by, so that each group is one run");
         assertThat(errors(rule("group_by: [agent, run]\nrepeat: {same: [tool], at_least: 5, within: 2m, in_run: 3}")))
                 .containsExactly("rules.yaml: rule 'r1': repeat.in_run: must be at least at_least (5): it counts identical calls over the whole run");
+        assertThat(errors(rule("group_by: [agent, run]\nrepeat: {same: [tool], at_least: 5, within: 2m, except: 'event.tool.size()'}")))
+                .singleElement().asString().contains("repeat.except: CEL: must be a condition (bool)");
         assertThat(errors(rule("surge: {value: '1', window: 15ms, factor: 2, baseline_windows: 2}")))
                 .containsExactly("rules.yaml: rule 'r1': surge.window: must be a multiple of 10ms: the sliding window moves in tenths of its length");
     }
