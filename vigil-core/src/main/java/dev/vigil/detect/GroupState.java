@@ -19,51 +19,29 @@ final class GroupState {
      * the number of events. Slices older than the ring are gone; a slice the group sent nothing in
      * is zero. Memory is fixed per group whatever the rate of events.
      */
-    static final class Surge {
+    static final class Surge extends SliceRing {
         final double[] sum;
         final int[] count;
-        /** The latest slice seen; the ring holds {@code head - size + 1 .. head}. */
-        long head = Long.MIN_VALUE;
-        /** The earliest slice the group was seen in: how much history it has. */
-        long first = Long.MAX_VALUE;
-        long maxTime = Long.MIN_VALUE;
 
         Surge(int baselineWindows) {
-            int size = dev.vigil.rule.Primitive.Surge.SLICES_PER_WINDOW * (baselineWindows + 1);
-            sum = new double[size];
-            count = new int[size];
+            super(dev.vigil.rule.Primitive.Surge.SLICES_PER_WINDOW * (baselineWindows + 1));
+            sum = new double[size()];
+            count = new int[size()];
         }
 
         /** Adds a value to slice {@code slice}; false when that slice is older than the ring holds. */
         boolean add(long slice, double value) {
-            int n = count.length;
-            if (head == Long.MIN_VALUE) {
-                head = slice;
-            } else if (slice > head) {
-                long gap = Math.min(slice - head, n);
-                int i = slot(head);
-                for (long k = 0; k < gap; k++) {
-                    if (++i == n) i = 0;
-                    sum[i] = 0;
-                    count[i] = 0;
-                }
-                head = slice;
-            } else if (slice <= head - n) {
-                return false;
-            }
-            first = Math.min(first, slice);
+            if (!advance(slice)) return false;
             int i = slot(slice);
             sum[i] += value;
             count[i]++;
             return true;
         }
 
-        int size() {
-            return count.length;
-        }
-
-        int slot(long slice) {
-            return (int) Math.floorMod(slice, (long) count.length);
+        @Override
+        void clear(int i) {
+            sum[i] = 0;
+            count[i] = 0;
         }
     }
 
@@ -72,34 +50,23 @@ final class GroupState {
      * the slice's events (high 32 bits) and hits among them (low 32 bits): the current window and
      * the baseline before it in one array.
      */
-    static final class RateSlices {
+    static final class RateSlices extends SliceRing {
         final long[] slots;
-        long head = Long.MIN_VALUE;
-        long first = Long.MAX_VALUE;
-        long maxTime = Long.MIN_VALUE;
 
         RateSlices(int size) {
+            super(size);
             slots = new long[size];
         }
 
         boolean add(long slice, boolean hit) {
-            int n = slots.length;
-            if (head == Long.MIN_VALUE) {
-                head = slice;
-            } else if (slice > head) {
-                long gap = Math.min(slice - head, n);
-                int i = slot(head);
-                for (long k = 0; k < gap; k++) {
-                    if (++i == n) i = 0;
-                    slots[i] = 0;
-                }
-                head = slice;
-            } else if (slice <= head - n) {
-                return false;
-            }
-            first = Math.min(first, slice);
+            if (!advance(slice)) return false;
             slots[slot(slice)] += hit ? (1L << 32) | 1 : 1L << 32;
             return true;
+        }
+
+        @Override
+        void clear(int i) {
+            slots[i] = 0;
         }
 
         /** Events (high 32 bits) and hits (low 32 bits) of the {@code length} slices ending at {@code last}, all in the ring. */
@@ -113,9 +80,53 @@ final class GroupState {
             }
             return total;
         }
+    }
 
-        int slot(long slice) {
-            return (int) Math.floorMod(slice, (long) slots.length);
+    /**
+     * A fixed ring of time slices (numbered {@code floor(time / slice length)}): the latest
+     * {@code size} of them, the ring holding {@code head - size + 1 .. head}; slices that scroll out
+     * are cleared for reuse. What each slice holds is the subclass's.
+     */
+    abstract static class SliceRing {
+        private final int size;
+        /** The latest slice seen. */
+        long head = Long.MIN_VALUE;
+        /** The earliest slice the group was seen in: how much history it has. */
+        long first = Long.MAX_VALUE;
+        long maxTime = Long.MIN_VALUE;
+
+        SliceRing(int size) {
+            this.size = size;
+        }
+
+        /** Moves the ring forward to {@code slice} if it is newer; false when it is older than the ring holds. */
+        final boolean advance(long slice) {
+            if (head == Long.MIN_VALUE) {
+                head = slice;
+            } else if (slice > head) {
+                long gap = Math.min(slice - head, size);
+                int i = slot(head);
+                for (long k = 0; k < gap; k++) {
+                    if (++i == size) i = 0;
+                    clear(i);
+                }
+                head = slice;
+            } else if (slice <= head - size) {
+                return false;
+            }
+            first = Math.min(first, slice);
+            return true;
+        }
+
+        /** Empties slot {@code i} for a slice that scrolled in. */
+        abstract void clear(int i);
+
+        final int size() {
+            return size;
+        }
+
+        final int slot(long slice) {
+            return (int) Math.floorMod(slice, (long) size);
         }
     }
 
